@@ -1,0 +1,56 @@
+#include "events.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static const char *const names[Ev_Count] = {
+    [Ev_SysregWrite] = "sysreg_write",
+    [Ev_TlbMaintenance] = "tlb_maintenance",
+    [Ev_CacheMaintenance] = "cache_maintenance",
+    [Ev_MmuEnable] = "mmu_enable",
+    [Ev_MmuDisable] = "mmu_disable",
+    [Ev_FirstTranslatedFetch] = "first_translated_fetch",
+    [Ev_Exception] = "exception",
+    [Ev_Psci] = "psci",
+    [Ev_BusError] = "bus_error",
+    [Ev_Error] = "error",
+};
+
+const char *event_kind_name(EventKind k)
+{
+    return k < Ev_Count ? names[k] : "unknown";
+}
+
+void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const char *fields, ...)
+{
+    s->count[k]++;
+    if (!s->out)
+        return;
+    int r = fprintf(s->out, "{\"kind\":\"%s\",\"pc\":\"0x%llx\",\"insn\":%llu", names[k],
+                    (unsigned long long)pc, (unsigned long long)insn);
+    if (fields) {
+        va_list ap;
+        va_start(ap, fields);
+        fputc(',', s->out);
+        vfprintf(s->out, fields, ap);
+        va_end(ap);
+    }
+    if (fputs("}\n", s->out) < 0 || r < 0)
+        s->write_failed = true;
+}
+
+void json_escape(char *buf, size_t n, const char *text)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && o + 7 < n; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf[o++] = '\\';
+            buf[o++] = (char)*p;
+        } else if (*p < 0x20) {
+            o += (size_t)snprintf(buf + o, n - o, "\\u%04x", *p);
+        } else {
+            buf[o++] = (char)*p;
+        }
+    }
+    buf[o] = 0;
+}

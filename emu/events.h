@@ -1,0 +1,38 @@
+/* MMU event stream: JSON Lines, one object per event, plus per-kind counts for --stats. */
+#ifndef EMU_EVENTS_H
+#define EMU_EVENTS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum EventKind {
+    Ev_SysregWrite,
+    Ev_TlbMaintenance,
+    Ev_CacheMaintenance,
+    Ev_MmuEnable,
+    Ev_MmuDisable,
+    Ev_FirstTranslatedFetch,
+    Ev_Exception,
+    Ev_Psci,
+    Ev_BusError,
+    Ev_Error,
+    Ev_Count
+} EventKind;
+
+typedef struct EventSink {
+    FILE *out;       /* NULL: count only */
+    uint64_t count[Ev_Count];
+    bool write_failed;
+} EventSink;
+
+const char *event_kind_name(EventKind k);
+
+/* Writes one event. `fields` is a printf format for the extra members, already in JSON
+ * (e.g. "\"reg\":\"SCTLR\",\"value\":\"0x%08x\""), or NULL. */
+void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const char *fields, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Writes `text` as a JSON string body (escaped) into buf. */
+void json_escape(char *buf, size_t n, const char *text);
+
+#endif

@@ -1,0 +1,135 @@
+/* Image loading: ELF32 (PT_LOAD by physical address) or a raw binary at the load address. */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine_internal.h"
+
+static bool read_file(const char *path, uint8_t **data, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open image: %s", path, strerror(errno));
+        return false;
+    }
+    if (fseek(f, 0, SEEK_END) != 0) {
+        snprintf(err, errlen, "%s: cannot read image (not a regular file?)", path);
+        fclose(f);
+        return false;
+    }
+    long n = ftell(f);
+    rewind(f);
+    if (n <= 0) {
+        snprintf(err, errlen, "%s: image is empty or unreadable", path);
+        fclose(f);
+        return false;
+    }
+    *data = malloc((size_t)n);
+    if (!*data || fread(*data, 1, (size_t)n, f) != (size_t)n) {
+        snprintf(err, errlen, "%s: cannot read image", path);
+        free(*data);
+        fclose(f);
+        return false;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return true;
+}
+
+static bool place(Machine *m, const char *path, uint64_t pa, const uint8_t *src, uint64_t filesz,
+                  uint64_t memsz, char *err, size_t errlen)
+{
+    const MachineConfig *c = &m->cfg;
+    if (pa < c->ram_base || pa >= c->ram_base + c->ram_size) {
+        snprintf(err, errlen, "%s: load address 0x%llx is outside RAM 0x%llx-0x%llx", path,
+                 (unsigned long long)pa, (unsigned long long)c->ram_base,
+                 (unsigned long long)(c->ram_base + c->ram_size - 1));
+        return false;
+    }
+    if (memsz > c->ram_base + c->ram_size - pa) {
+        snprintf(err, errlen, "%s: image (0x%llx bytes at 0x%llx) does not fit in RAM ending at 0x%llx",
+                 path, (unsigned long long)memsz, (unsigned long long)pa,
+                 (unsigned long long)(c->ram_base + c->ram_size));
+        return false;
+    }
+    uint8_t *dst = m->ram + (pa - c->ram_base);
+    memcpy(dst, src, filesz);
+    memset(dst + filesz, 0, memsz - filesz);
+    return true;
+}
+
+static bool load_elf32(Machine *m, const char *path, const uint8_t *d, size_t len, char *err, size_t errlen)
+{
+    if (len < sizeof(Elf32_Ehdr)) {
+        snprintf(err, errlen, "%s: truncated ELF header (%zu bytes)", path, len);
+        return false;
+    }
+    const Elf32_Ehdr *eh = (const Elf32_Ehdr *)d;
+    if (eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+        snprintf(err, errlen, "%s: not a little-endian 32-bit ELF (AArch64 images are not supported yet)", path);
+        return false;
+    }
+    if (eh->e_machine != EM_ARM) {
+        snprintf(err, errlen, "%s: ELF machine %u is not ARM", path, eh->e_machine);
+        return false;
+    }
+    if (eh->e_phentsize != sizeof(Elf32_Phdr) || eh->e_phnum == 0 ||
+        (uint64_t)eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf32_Phdr) > len) {
+        snprintf(err, errlen, "%s: truncated or malformed ELF program header table", path);
+        return false;
+    }
+    bool entry_found = false, loaded = false;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        Elf32_Phdr ph;
+        memcpy(&ph, d + eh->e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if ((uint64_t)ph.p_offset + ph.p_filesz > len) {
+            snprintf(err, errlen, "%s: truncated ELF: segment %u needs bytes 0x%x-0x%llx, file has 0x%zx",
+                     path, i, ph.p_offset, (unsigned long long)ph.p_offset + ph.p_filesz, len);
+            return false;
+        }
+        if (ph.p_filesz > ph.p_memsz) {
+            snprintf(err, errlen, "%s: malformed ELF: segment %u filesz > memsz", path, i);
+            return false;
+        }
+        if (!place(m, path, ph.p_paddr, d + ph.p_offset, ph.p_filesz, ph.p_memsz, err, errlen))
+            return false;
+        loaded = true;
+        if (eh->e_entry >= ph.p_vaddr && eh->e_entry - ph.p_vaddr < ph.p_memsz) {
+            m->entry = ph.p_paddr + (eh->e_entry - ph.p_vaddr);
+            entry_found = true;
+        }
+    }
+    if (!loaded) {
+        snprintf(err, errlen, "%s: ELF has no loadable segment", path);
+        return false;
+    }
+    if (!entry_found) {
+        snprintf(err, errlen, "%s: ELF entry point 0x%x is in no loadable segment", path, eh->e_entry);
+        return false;
+    }
+    m->entry_thumb = m->entry & 1;
+    m->entry &= ~1ull;
+    return true;
+}
+
+bool load_image(Machine *m, const char *path, char *err, size_t errlen)
+{
+    uint8_t *d = NULL;
+    size_t len = 0;
+    if (!read_file(path, &d, &len, err, errlen))
+        return false;
+    bool ok;
+    if (len >= 4 && !memcmp(d, ELFMAG, SELFMAG)) {
+        ok = load_elf32(m, path, d, len, err, errlen);
+    } else {
+        ok = place(m, path, m->cfg.load_addr, d, len, len, err, errlen);
+        m->entry = m->cfg.load_addr;
+        m->entry_thumb = false;
+    }
+    free(d);
+    return ok;
+}

@@ -1,0 +1,54 @@
+/* The emulated board, as frontends see it: no engine types cross this header. */
+#ifndef EMU_MACHINE_H
+#define EMU_MACHINE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "events.h"
+#include "mmu/physmem.h"
+#include "mmu/v7_short.h"
+
+typedef struct Machine Machine;
+
+typedef enum ExitReason {
+    Exit_None = 0,
+    Exit_PowerOff,      /* PSCI SYSTEM_OFF */
+    Exit_SystemReset,   /* PSCI SYSTEM_RESET */
+    Exit_InsnLimit,
+    Exit_TimeLimit,
+    Exit_NoVector,      /* exception whose vector is not mapped / not memory */
+    Exit_BusError,      /* physical access to an address with nothing behind it */
+    Exit_WalkerDisagreement,
+    Exit_EngineError,
+} ExitReason;
+
+typedef struct RunStats {
+    uint64_t insns;
+    uint64_t insns_mmu_on;
+    uint64_t blocks;
+    uint64_t exceptions;
+    double wall_seconds;
+    ExitReason reason;
+    char message[512];
+} RunStats;
+
+const char *exit_reason_name(ExitReason r);
+/* 0 for a clean power-off or reset, 3 for limits, 4 for guest/engine failures */
+int exit_reason_status(ExitReason r);
+
+Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, size_t errlen);
+void machine_destroy(Machine *m);
+/* Loads an ELF (by physical addresses) or a raw image (at cfg->load_addr) and sets the
+ * boot registers. */
+bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen);
+/* Runs until the guest powers off, a limit is hit or something fails. */
+void machine_run(Machine *m, RunStats *st);
+
+/* The guest's current translation registers (for the walker). */
+void machine_v7_regs(Machine *m, V7ShortRegs *out);
+const PhysMem *machine_physmem(const Machine *m);
+uint64_t machine_entry(const Machine *m);
+
+#endif

@@ -1,0 +1,57 @@
+/* The run loop: uc_emu_start until the guest powers off, a limit is hit or something fails. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "machine_internal.h"
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void machine_run(Machine *m, RunStats *st)
+{
+    double t0 = now_seconds();
+    if (m->cfg.timeout > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &m->deadline);
+        double whole = (double)(long long)m->cfg.timeout;
+        m->deadline.tv_sec += (time_t)whole;
+        m->deadline.tv_nsec += (long)((m->cfg.timeout - whole) * 1e9);
+        if (m->deadline.tv_nsec >= 1000000000L) {
+            m->deadline.tv_sec++;
+            m->deadline.tv_nsec -= 1000000000L;
+        }
+        m->has_deadline = true;
+    }
+    while (m->reason == Exit_None) {
+        uint32_t pc = reg32(m, UC_ARM_REG_PC);
+        bool thumb = reg32(m, UC_ARM_REG_CPSR) & (1u << 5);
+        uc_err e = uc_emu_start(m->uc, pc | thumb, UINT64_MAX, 0, 0);
+        if (m->reason != Exit_None)
+            break;
+        if (m->pending == Pending_DataAbort) {
+            handle_pending_abort(m);
+        } else if (e == UC_ERR_INSN_INVALID) {
+            handle_invalid_insn(m);
+        } else if (e != UC_ERR_OK) {
+            machine_stop(m, Exit_EngineError, "engine stopped: %s at pc 0x%x", uc_strerror(e),
+                         reg32(m, UC_ARM_REG_PC));
+        } else {
+            machine_stop(m, Exit_EngineError,
+                         "engine stopped at pc 0x%x with nothing left to run (a WFI that no interrupt can end?)",
+                         reg32(m, UC_ARM_REG_PC));
+        }
+    }
+    pl011_flush(m);
+    memset(st, 0, sizeof *st);
+    st->insns = m->insns;
+    st->insns_mmu_on = m->insns_mmu_on;
+    st->blocks = m->blocks;
+    st->exceptions = m->exceptions;
+    st->wall_seconds = now_seconds() - t0;
+    st->reason = m->reason;
+    snprintf(st->message, sizeof st->message, "%s", m->msg);
+}

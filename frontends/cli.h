@@ -1,0 +1,9 @@
+#ifndef FRONTENDS_CLI_H
+#define FRONTENDS_CLI_H
+/* Exit statuses of the mmuscope command */
+enum { EXIT_OK = 0, EXIT_FAILURE_GENERIC = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3, EXIT_GUEST = 4 };
+
+int cmd_run(int argc, char **argv);
+/* Prints "mmuscope: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

@@ -1,0 +1,356 @@
+/* mmuscope run: boot an image on a machine, report MMU events, stats and translations. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "emu/machine.h"
+#include "mmu/v7_short.h"
+#include "mmuscope_paths.h"
+
+#define MAX_SETS 64
+#define MAX_VAS 64
+
+typedef struct DumpReq {
+    uint64_t addr, len;
+    const char *file;
+} DumpReq;
+
+typedef struct RunArgs {
+    const char *machine;
+    const char *sets[MAX_SETS];
+    int nsets;
+    const char *events, *stats, *image;
+    uint64_t vas[MAX_VAS];
+    int nvas;
+    const char *max_insns, *timeout;
+    DumpReq dumps[8];
+    int ndumps;
+} RunArgs;
+
+static bool parse_num(const char *s, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return false;
+    *v = strtoull(s, &end, 0);
+    return !errno && end != s && !*end;
+}
+
+static bool parse_vas(RunArgs *a, const char *list)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        uint64_t v;
+        if (!parse_num(tok, &v) || v > 0xffffffffu) {
+            cli_error("--translate: '%s' is not a 32-bit virtual address", tok);
+            return false;
+        }
+        if (a->nvas == MAX_VAS) {
+            cli_error("--translate: more than %d addresses", MAX_VAS);
+            return false;
+        }
+        a->vas[a->nvas++] = v;
+    }
+    return true;
+}
+
+static bool parse_dump(RunArgs *a, char *spec)
+{
+    char *c1 = strchr(spec, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+    if (!c1 || !c2 || a->ndumps == 8) {
+        cli_error("--dump-phys wants ADDR,LEN,FILE");
+        return false;
+    }
+    *c1 = *c2 = 0;
+    DumpReq *d = &a->dumps[a->ndumps];
+    if (!parse_num(spec, &d->addr) || !parse_num(c1 + 1, &d->len) || !c2[1]) {
+        cli_error("--dump-phys wants ADDR,LEN,FILE");
+        return false;
+    }
+    d->file = c2 + 1;
+    a->ndumps++;
+    return true;
+}
+
+/* An IMAGE is a path, or the name of a firmware image the build produced. */
+static bool resolve_image(const char *arg, char *out, size_t n)
+{
+    if (access(arg, F_OK) == 0 || strchr(arg, '/')) {
+        snprintf(out, n, "%s", arg);
+        return true;
+    }
+    snprintf(out, n, "%s/%s.bin", MMUSCOPE_FIRMWARE_DIR, arg);
+    if (access(out, R_OK) == 0)
+        return true;
+    char avail[512] = "";
+    DIR *d = opendir(MMUSCOPE_FIRMWARE_DIR);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t l = strlen(e->d_name);
+            if (l > 4 && !strcmp(e->d_name + l - 4, ".bin") && strlen(avail) + l < sizeof avail - 4) {
+                if (avail[0])
+                    strcat(avail, ", ");
+                strncat(avail, e->d_name, l - 4);
+            }
+        }
+        closedir(d);
+    }
+    cli_error("%s: no such file, and no built firmware image of that name (built: %s)", arg,
+              avail[0] ? avail : "none");
+    return false;
+}
+
+static bool parse_args(int argc, char **argv, RunArgs *a)
+{
+    static const struct option opts[] = {
+        {"machine", required_argument, 0, 'm'}, {"set", required_argument, 0, 's'},
+        {"events", required_argument, 0, 'e'},  {"stats", required_argument, 0, 'S'},
+        {"translate", required_argument, 0, 't'}, {"max-insns", required_argument, 0, 'n'},
+        {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
+        {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': a->machine = optarg; break;
+        case 's':
+            if (a->nsets == MAX_SETS) {
+                cli_error("too many --set options");
+                return false;
+            }
+            a->sets[a->nsets++] = optarg;
+            break;
+        case 'e': a->events = optarg; break;
+        case 'S': a->stats = optarg; break;
+        case 't':
+            if (!parse_vas(a, optarg))
+                return false;
+            break;
+        case 'n': a->max_insns = optarg; break;
+        case 'T': a->timeout = optarg; break;
+        case 'd':
+            if (!parse_dump(a, optarg))
+                return false;
+            break;
+        default:
+            cli_error("run: unknown or incomplete option '%s' (see mmuscope --help)", argv[optind - 1]);
+            return false;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error(optind >= argc ? "run: missing IMAGE" : "run: more than one IMAGE given");
+        return false;
+    }
+    a->image = argv[optind];
+    return true;
+}
+
+static bool build_config(const RunArgs *a, MachineConfig *cfg)
+{
+    char path[1024], err[1024];
+    config_defaults(cfg);
+    const char *name = a->machine ? a->machine : "virt-a15";
+    if (!config_resolve(name, path, sizeof path)) {
+        cli_error("%s: no such machine (neither a file nor %s/machines/%s.ini)", name, MMUSCOPE_CONFIG_DIR, name);
+        return false;
+    }
+    if (!config_load(cfg, path, err, sizeof err)) {
+        cli_error("%s", err);
+        return false;
+    }
+    for (int i = 0; i < a->nsets; i++) {
+        char key[128];
+        const char *eq = strchr(a->sets[i], '=');
+        if (!eq || eq == a->sets[i] || (size_t)(eq - a->sets[i]) >= sizeof key) {
+            cli_error("--set %s: expected SECTION.KEY=VALUE", a->sets[i]);
+            return false;
+        }
+        memcpy(key, a->sets[i], (size_t)(eq - a->sets[i]));
+        key[eq - a->sets[i]] = 0;
+        if (!config_set(cfg, key, eq + 1, err, sizeof err)) {
+            cli_error("--set: %s", err);
+            return false;
+        }
+    }
+    if (a->max_insns && !config_set(cfg, "limits.max_insns", a->max_insns, err, sizeof err)) {
+        cli_error("--max-insns: %s", err);
+        return false;
+    }
+    if (a->timeout && !config_set(cfg, "limits.timeout", a->timeout, err, sizeof err)) {
+        cli_error("--timeout: %s", err);
+        return false;
+    }
+    if (!config_validate(cfg, err, sizeof err)) {
+        cli_error("%s", err);
+        return false;
+    }
+    return true;
+}
+
+/* Output files are written beside their target and renamed into place when complete. */
+typedef struct OutFile {
+    char path[1024], tmp[1040];
+    FILE *f;
+} OutFile;
+
+static bool out_open(OutFile *o, const char *path)
+{
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->tmp, sizeof o->tmp, "%s.part", path);
+    o->f = fopen(o->tmp, "w");
+    if (!o->f)
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+    return o->f != NULL;
+}
+
+static bool out_commit(OutFile *o, bool ok)
+{
+    if (!o->f)
+        return true;
+    bool werr = ferror(o->f) != 0;
+    if (fclose(o->f) != 0)
+        werr = true;
+    o->f = NULL;
+    if (!ok || werr) {
+        unlink(o->tmp);
+        if (werr)
+            cli_error("%s: write failed (disk full?); nothing written", o->path);
+        return !werr;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        cli_error("%s: cannot move into place: %s", o->path, strerror(errno));
+        unlink(o->tmp);
+        return false;
+    }
+    return true;
+}
+
+static void write_stats(FILE *f, const MachineConfig *cfg, const char *image, const RunStats *st, const EventSink *ev)
+{
+    fprintf(f, "{\n  \"machine\": \"%s\",\n  \"cpu\": \"%s\",\n  \"image\": \"%s\",\n", cfg->name, cfg->cpu, image);
+    fprintf(f, "  \"exit_reason\": \"%s\",\n  \"exit_status\": %d,\n", exit_reason_name(st->reason),
+            exit_reason_status(st->reason));
+    fprintf(f, "  \"instructions\": %llu,\n  \"instructions_mmu_on\": %llu,\n  \"blocks\": %llu,\n",
+            (unsigned long long)st->insns, (unsigned long long)st->insns_mmu_on, (unsigned long long)st->blocks);
+    fprintf(f, "  \"exceptions\": %llu,\n  \"wall_seconds\": %.6f,\n", (unsigned long long)st->exceptions,
+            st->wall_seconds);
+    fprintf(f, "  \"events\": {");
+    for (int k = 0; k < Ev_Count; k++)
+        fprintf(f, "%s\"%s\": %llu", k ? ", " : "", event_kind_name((EventKind)k), (unsigned long long)ev->count[k]);
+    fprintf(f, "}\n}\n");
+}
+
+static void summary(const RunStats *st, const EventSink *ev)
+{
+    double mips = st->wall_seconds > 0 ? (double)st->insns / st->wall_seconds / 1e6 : 0;
+    fprintf(stderr, "mmuscope: %s: %s\n", exit_reason_name(st->reason), st->message);
+    fprintf(stderr, "mmuscope: %llu instructions (%llu with the MMU on), %llu exceptions, %.3f s, %.1f MIPS\n",
+            (unsigned long long)st->insns, (unsigned long long)st->insns_mmu_on,
+            (unsigned long long)st->exceptions, st->wall_seconds, mips);
+    fprintf(stderr, "mmuscope: events:");
+    for (int k = 0; k < Ev_Count; k++)
+        if (ev->count[k])
+            fprintf(stderr, " %s=%llu", event_kind_name((EventKind)k), (unsigned long long)ev->count[k]);
+    fputc('\n', stderr);
+    if (ev->count[Ev_Error])
+        fprintf(stderr, "mmuscope: warning: %llu error events (walker/engine disagreements): see --events\n",
+                (unsigned long long)ev->count[Ev_Error]);
+}
+
+static bool do_dumps(Machine *m, const RunArgs *a)
+{
+    const PhysMem *pm = machine_physmem(m);
+    for (int i = 0; i < a->ndumps; i++) {
+        const DumpReq *d = &a->dumps[i];
+        const uint8_t *p = physmem_ptr(pm, d->addr, d->len);
+        if (!p) {
+            cli_error("--dump-phys: 0x%llx+0x%llx is not inside RAM", (unsigned long long)d->addr,
+                      (unsigned long long)d->len);
+            return false;
+        }
+        OutFile o;
+        if (!out_open(&o, d->file))
+            return false;
+        fwrite(p, 1, d->len, o.f);
+        if (!out_commit(&o, true))
+            return false;
+    }
+    return true;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    RunArgs a;
+    memset(&a, 0, sizeof a);
+    if (!parse_args(argc, argv, &a))
+        return EXIT_USAGE;
+    MachineConfig cfg;
+    if (!build_config(&a, &cfg))
+        return EXIT_USAGE;
+    char image[1024], err[1024];
+    if (!resolve_image(a.image, image, sizeof image))
+        return EXIT_USAGE;
+
+    OutFile evf = {0}, stf = {0};
+    EventSink sink;
+    memset(&sink, 0, sizeof sink);
+    if (a.events) {
+        if (!out_open(&evf, a.events))
+            return EXIT_USAGE;
+        sink.out = evf.f;
+    }
+    Machine *m = machine_create(&cfg, &sink, err, sizeof err);
+    if (!m) {
+        cli_error("%s", err);
+        out_commit(&evf, false);
+        return EXIT_GUEST;
+    }
+    if (!machine_load_image(m, image, err, sizeof err)) {
+        cli_error("%s", err);
+        machine_destroy(m);
+        out_commit(&evf, false);
+        return EXIT_USAGE;
+    }
+    RunStats st;
+    machine_run(m, &st);
+    int status = exit_reason_status(st.reason);
+    fflush(stdout);
+    summary(&st, &sink);
+
+    for (int i = 0; i < a.nvas; i++) {
+        V7ShortRegs regs;
+        TranslationResult r;
+        char line[256];
+        machine_v7_regs(m, &regs);
+        v7_short_translate(&regs, machine_physmem(m), (uint32_t)a.vas[i], Access_Read, true, &r);
+        v7_short_format(&r, line, sizeof line);
+        printf("%s\n", line);
+    }
+    fflush(stdout);
+    bool ok = do_dumps(m, &a);
+    if (!out_commit(&evf, true))
+        ok = false;
+    if (a.stats) {
+        if (out_open(&stf, a.stats)) {
+            write_stats(stf.f, &cfg, image, &st, &sink);
+            ok = out_commit(&stf, true) && ok;
+        } else {
+            ok = false;
+        }
+    }
+    machine_destroy(m);
+    if (!ok && status == 0)
+        status = EXIT_FAILURE_GENERIC;
+    if (status != 0)
+        fprintf(stderr, "mmuscope: exit %d: %s\n", status, st.message[0] ? st.message : "output failed");
+    return status;
+}

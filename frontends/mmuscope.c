@@ -1,0 +1,50 @@
+/* mmuscope: the command-line entry point. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mmuscope_paths.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("mmuscope: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: mmuscope run [--machine NAME|PATH] [--set SECTION.KEY=VALUE]... [--events FILE]\n"
+          "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
+          "                    [--timeout SECONDS] [--dump-phys ADDR,LEN,FILE] IMAGE\n"
+          "       mmuscope --version\n"
+          "IMAGE is a path (ELF or raw binary) or the name of a built firmware image (armv7-head).\n"
+          "Exit status: 0 guest powered off, 2 bad usage or input, 3 limit reached,\n"
+          "4 exception without a vector, bus error or engine failure.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        cli_error("missing command (try 'mmuscope run armv7-head')");
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("mmuscope %s\n", MMUSCOPE_VERSION);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 1, argv + 1);
+    usage(stderr);
+    cli_error("unknown command '%s'", argv[1]);
+    return EXIT_USAGE;
+}
