@@ -33,7 +33,8 @@ typedef struct TranslationResult {
     uint64_t pa;          /* up to 40 bits (supersections) */
     uint32_t size;        /* bytes: 0x1000, 0x10000, 0x100000, 0x1000000 */
     int level;            /* level of the final descriptor: 1 (section/supersection) or 2 (page) */
-    const char *kind;     /* "page", "large-page", "section", "supersection" */
+    const char *kind;     /* "page", "large-page", "section", "supersection" ("flat" with the
+                           * MMU off; "fault" when the walk found no final descriptor) */
     bool ttbr1;           /* walk started from TTBR1 */
     uint8_t domain;
     uint8_t ap;           /* AP[2:0] as in the descriptor (AP[2] << 2 | AP[1:0]) */
@@ -44,6 +45,8 @@ typedef struct TranslationResult {
     uint64_t desc_pa[2];
     uint32_t desc[2];
     FaultRecord fault;    /* fault.type == Fault_None when translation succeeded */
+    bool afe;             /* SCTLR.AFE at walk time: AP[0] is the Access flag and AP[2:1]
+                           * the simplified permission model (ARM ARM B3.7.1, Table B3-9) */
 } TranslationResult;
 
 /* Walks the tables for `va`. When SCTLR.M is 0 the result is the flat mapping
@@ -58,6 +61,7 @@ bool v7_short_translate(const V7ShortRegs *regs, const PhysMem *mem, uint32_t va
  *   size: 4K, 64K, 1M, 16M; memtype: strongly-ordered, device, normal-<inner>/<outer> with
  *   wb-wa, wt, wb, nc; plus " shared" when shareable.
  * or, on a fault: "0x%08x -> fault <fault_type_name> level <n>".
+ * or, with the MMU off (kind "flat"): "0x%08x -> 0x%08llx flat".
  * Returns what snprintf returns. */
 int v7_short_format(const TranslationResult *r, char *buf, size_t n);
 
