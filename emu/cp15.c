@@ -12,6 +12,7 @@ typedef struct Cp15Entry {
 
 /* ARM ARM B4.2: the cp15 registers and operations mmuscope names. */
 static const Cp15Entry table32[] = {
+    {2, 0, 0, 0, Cp15_Register, false, "CSSELR"},
     {0, 1, 0, 0, Cp15_Register, true, "SCTLR"},
     {0, 1, 0, 1, Cp15_Register, false, "ACTLR"},
     {0, 1, 0, 2, Cp15_Register, false, "CPACR"},
@@ -68,10 +69,10 @@ static const Cp15Entry table32[] = {
     {0, 7, 11, 1, Cp15_Cache, false, "DCCMVAU"},
     {0, 7, 14, 1, Cp15_Cache, false, "DCCIMVAC"},
     {0, 7, 14, 2, Cp15_Cache, false, "DCCISW"},
-    {0, 7, 8, 0, Cp15_Cache, false, "ATS1CPR"},
-    {0, 7, 8, 1, Cp15_Cache, false, "ATS1CPW"},
-    {0, 7, 8, 2, Cp15_Cache, false, "ATS1CUR"},
-    {0, 7, 8, 3, Cp15_Cache, false, "ATS1CUW"},
+    {0, 7, 8, 0, Cp15_AddressTranslation, false, "ATS1CPR"},
+    {0, 7, 8, 1, Cp15_AddressTranslation, false, "ATS1CPW"},
+    {0, 7, 8, 2, Cp15_AddressTranslation, false, "ATS1CUR"},
+    {0, 7, 8, 3, Cp15_AddressTranslation, false, "ATS1CUW"},
 };
 
 /* MCRR (64-bit) registers: opc1, CRm */

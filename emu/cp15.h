@@ -7,7 +7,8 @@
 typedef enum Cp15Class {
     Cp15_Register,   /* a system register write */
     Cp15_Tlb,        /* TLB maintenance */
-    Cp15_Cache,      /* cache/branch-predictor maintenance, barriers, address translation */
+    Cp15_Cache,      /* cache/branch-predictor maintenance, barriers */
+    Cp15_AddressTranslation, /* ATS1C*: the result lands in PAR */
 } Cp15Class;
 
 /* What a decoded MCR/MCRR does. */

@@ -7,6 +7,7 @@ static const char *const names[Ev_Count] = {
     [Ev_SysregWrite] = "sysreg_write",
     [Ev_TlbMaintenance] = "tlb_maintenance",
     [Ev_CacheMaintenance] = "cache_maintenance",
+    [Ev_AddressTranslation] = "address_translation",
     [Ev_MmuEnable] = "mmu_enable",
     [Ev_MmuDisable] = "mmu_disable",
     [Ev_FirstTranslatedFetch] = "first_translated_fetch",

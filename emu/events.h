@@ -9,6 +9,7 @@ typedef enum EventKind {
     Ev_SysregWrite,
     Ev_TlbMaintenance,
     Ev_CacheMaintenance,
+    Ev_AddressTranslation,
     Ev_MmuEnable,
     Ev_MmuDisable,
     Ev_FirstTranslatedFetch,

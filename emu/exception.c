@@ -199,7 +199,21 @@ void handle_pending_abort(Machine *m)
     m->probing = true;
     m->nprobe = 0;
     uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)on_probe_access, m, 1, 0);
-    uc_emu_start(m->uc, pc | thumb, UINT64_MAX, 0, 1);
+    /* Re-run just this instruction. Not with count = 1 (shared/ENGINE.md section 3): the next
+     * uc_emu_start with count = 0 then deletes Unicorn's count hook and flushes every translated
+     * block (tb_flush -> tcg_region_reset_all), which measured ~0.4 s per abort here. Instead the
+     * block at pc is dropped and retranslated with `until` = the next instruction, where the
+     * translator stops (arm_tr_translate_insn checks uc_addr_is_exit); that block is dropped
+     * again afterwards so normal execution never meets the stop. A 2 s timeout bounds a
+     * non-faulting branch (only possible when the engine and our walker disagree). */
+    uint64_t len = 4;
+    if (thumb) {
+        uint16_t hw = 0;
+        len = fetch_code(m, pc, &hw, 2) && !t32_is_wide(hw) ? 2 : 4;
+    }
+    uc_ctl_remove_cache(m->uc, pc, pc + len);
+    uc_emu_start(m->uc, pc | thumb, pc + len, 2000000, 0);
+    uc_ctl_remove_cache(m->uc, pc, pc + len);
     uc_hook_del(m->uc, h);
     m->probing = false;
     bool reproduced = m->pending == Pending_DataAbort;

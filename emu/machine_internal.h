@@ -11,6 +11,8 @@
 #define BLOCK_CACHE_SIZE 4096
 
 /* What we learn about a translation block the first time we see it. */
+#define MCR_SITE_MAX 4096
+
 typedef struct BlockInfo {
     uint64_t va;
     uint32_t size;
@@ -56,6 +58,13 @@ struct Machine {
     bool have_cur;
     V7ShortRegs regs;            /* shadow of the translation registers */
     bool first_translated_seen;
+    /* MCRs that do not end their block (QEMU's ARM_CP_NOP ops: cache maintenance, barriers)
+     * are watched by UC_HOOK_CODE hooks bounded to their address, one per site. */
+    uint32_t mcr_sites[MCR_SITE_MAX];   /* pc | thumb */
+    unsigned n_mcr_sites;
+    bool mcr_sites_full;
+    bool sync_pending;                  /* a watched mid-block MCR changed translation state */
+    uint32_t sync_pc;
     uint64_t insns, insns_mmu_on, blocks, exceptions;
     uint64_t max_insns;
     struct timespec deadline;
@@ -101,6 +110,8 @@ void psci_call(Machine *m, uint64_t pc);
 /* observer.c */
 bool observer_attach(Machine *m, char *err, size_t errlen);
 uint32_t count_insns(Machine *m, uint64_t from, uint64_t to, bool thumb);
+/* T32: true when the halfword starts a 32-bit instruction. */
+bool t32_is_wide(uint16_t hw1);
 /* exception.c */
 typedef enum ExcType { Exc_Undefined, Exc_SVC, Exc_PrefetchAbort, Exc_DataAbort } ExcType;
 bool exceptions_attach(Machine *m, char *err, size_t errlen);

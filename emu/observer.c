@@ -1,10 +1,16 @@
 /* Observes the guest at translation-block granularity.
  *
- * Unicorn 2.0.1 has no MCR hook for AArch32, but QEMU ends a translation block after every
- * coprocessor register write, so "the block that just finished ended in an MCR/MCRR to cp15"
- * is visible at the start of the next block (shared/ENGINE.md section 4). Each block is decoded
- * once per translation generation (bumped by every write that can change translation) and
- * cached; the per-block cost is a cache probe and a few adds. */
+ * Unicorn 2.0.1 has no MCR hook for AArch32. QEMU ends a translation block after a coprocessor
+ * register write, so "the block that just finished ended in an MCR/MCRR to cp15" is visible at
+ * the start of the next block (shared/ENGINE.md section 4) -- but NOT for the ops QEMU defines
+ * as ARM_CP_NOP (cache maintenance by MVA and set/way, BPIALL, the CP15 barriers): those return
+ * early in do_coproc_insn and the block goes on. Such a mid-block MCR is found when its block is
+ * first decoded; mmuscope then adds a UC_HOOK_CODE hook bounded to that one address, drops the
+ * block from Unicorn's cache and restarts it (a PC write in the block hook, which runs before
+ * the block's exit-request check), so even that first execution is seen.
+ *
+ * Each block is decoded once per translation generation (bumped by every write that can change
+ * translation) and cached; the per-block cost is a cache probe and a few adds. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +21,7 @@ static unsigned cache_index(uint64_t va, uint32_t size)
     return (unsigned)(((va >> 1) ^ (va >> 13) ^ size) & (BLOCK_CACHE_SIZE - 1));
 }
 
-static bool t32_is_wide(uint16_t hw1)
+bool t32_is_wide(uint16_t hw1)
 {
     return (hw1 >> 11) >= 0x1d; /* 0b11101, 0b11110, 0b11111: ARM ARM A6.1 */
 }
@@ -98,45 +104,144 @@ static uint32_t gpr(Machine *m, unsigned r)
     return reg32(m, map[r & 15]);
 }
 
+/* Emits the event for an MCR/MCRR to cp15 at pc; the registers hold the value written. */
+static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, char *asmj, size_t asmn)
+{
+    uint64_t v = gpr(m, op->rt);
+    if (op->is64)
+        v |= (uint64_t)gpr(m, op->rt2) << 32;
+    char nb[32], dis[80];
+    const char *name = cp15_name(op, nb, sizeof nb);
+    disasm_one(m, pc, thumb, dis, sizeof dis);
+    json_escape(asmj, asmn, dis);
+    int width = op->is64 ? 16 : 8;
+    switch (op->cls) {
+    case Cp15_Register:
+        event_emit(m->ev, Ev_SysregWrite, pc, m->insns, "\"reg\":\"%s\",\"value\":\"0x%0*llx\",\"asm\":\"%s\"",
+                   name, width, (unsigned long long)v, asmj);
+        break;
+    case Cp15_Tlb:
+        event_emit(m->ev, Ev_TlbMaintenance, pc, m->insns, "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"",
+                   name, (unsigned long long)v, asmj);
+        break;
+    case Cp15_Cache:
+        event_emit(m->ev, Ev_CacheMaintenance, pc, m->insns,
+                   "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"", name, (unsigned long long)v, asmj);
+        break;
+    case Cp15_AddressTranslation:
+        event_emit(m->ev, Ev_AddressTranslation, pc, m->insns,
+                   "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"", name, (unsigned long long)v, asmj);
+        break;
+    }
+}
+
+/* After a write that can change translation: re-read the registers, report MMU on/off. */
+static void after_translation_write(Machine *m, uint32_t pc, const char *asmj)
+{
+    uint32_t before = m->regs.sctlr;
+    machine_sync_regs(m);
+    m->gen++;
+    uint32_t after = m->regs.sctlr;
+    if (!(before & SCTLR_M) && (after & SCTLR_M))
+        event_emit(m->ev, Ev_MmuEnable, pc, m->insns, "\"sctlr\":\"0x%08x\",\"asm\":\"%s\"", after, asmj);
+    else if ((before & SCTLR_M) && !(after & SCTLR_M))
+        event_emit(m->ev, Ev_MmuDisable, pc, m->insns, "\"sctlr\":\"0x%08x\",\"asm\":\"%s\"", after, asmj);
+}
+
 /* The block that just finished ended in an MCR/MCRR to cp15: report it. */
 static void finish_cp15(Machine *m, const BlockInfo *b)
 {
     const Cp15Op *op = &b->op;
     if (!b->thumb && op->cond != 0xE && !cond_passed(op->cond, reg32(m, UC_ARM_REG_CPSR)))
         return; /* condition failed: the write did not happen */
-    uint64_t v = gpr(m, op->rt);
-    if (op->is64)
-        v |= (uint64_t)gpr(m, op->rt2) << 32;
-    char nb[32], dis[80], asmj[100];
-    const char *name = cp15_name(op, nb, sizeof nb);
-    disasm_one(m, b->last_pc, b->thumb, dis, sizeof dis);
-    json_escape(asmj, sizeof asmj, dis);
-    int width = op->is64 ? 16 : 8;
-    switch (op->cls) {
-    case Cp15_Register:
-        event_emit(m->ev, Ev_SysregWrite, b->last_pc, m->insns,
-                   "\"reg\":\"%s\",\"value\":\"0x%0*llx\",\"asm\":\"%s\"", name, width,
-                   (unsigned long long)v, asmj);
-        break;
-    case Cp15_Tlb:
-        event_emit(m->ev, Ev_TlbMaintenance, b->last_pc, m->insns,
-                   "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"", name, (unsigned long long)v, asmj);
-        break;
-    case Cp15_Cache:
-        event_emit(m->ev, Ev_CacheMaintenance, b->last_pc, m->insns,
-                   "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"", name, (unsigned long long)v, asmj);
-        break;
-    }
-    if (!op->affects_translation)
+    char asmj[100];
+    report_cp15(m, b->last_pc, b->thumb, op, asmj, sizeof asmj);
+    if (op->affects_translation)
+        after_translation_write(m, b->last_pc, asmj);
+}
+
+/* UC_HOOK_CODE bounded to one mid-block MCR: runs before it executes. */
+static void on_mcr_site(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
+{
+    (void)uc;
+    (void)size;
+    Machine *m = user;
+    if (m->probing)
         return;
-    uint32_t before = m->regs.sctlr;
-    machine_sync_regs(m);
-    m->gen++;
-    uint32_t after = m->regs.sctlr;
-    if (!(before & SCTLR_M) && (after & SCTLR_M))
-        event_emit(m->ev, Ev_MmuEnable, b->last_pc, m->insns, "\"sctlr\":\"0x%08x\",\"asm\":\"%s\"", after, asmj);
-    else if ((before & SCTLR_M) && !(after & SCTLR_M))
-        event_emit(m->ev, Ev_MmuDisable, b->last_pc, m->insns, "\"sctlr\":\"0x%08x\",\"asm\":\"%s\"", after, asmj);
+    bool thumb = reg32(m, UC_ARM_REG_CPSR) & (1u << 5);
+    uint32_t insn = 0;
+    if (!fetch_code(m, pc, &insn, 4))
+        return;
+    Cp15Op op;
+    bool is_cp15;
+    if (thumb) {
+        uint16_t hw[2];
+        memcpy(hw, &insn, 4);
+        is_cp15 = t32_is_wide(hw[0]) && cp15_decode_t32((uint32_t)hw[0] << 16 | hw[1], &op);
+    } else {
+        is_cp15 = cp15_decode_a32(insn, &op);
+    }
+    if (!is_cp15)
+        return; /* other code at this VA now (another address space) */
+    /* Thumb IT blocks are not tracked: a conditional T32 MCR is reported as executed. */
+    if (!thumb && op.cond != 0xE && !cond_passed(op.cond, reg32(m, UC_ARM_REG_CPSR)))
+        return;
+    char asmj[100];
+    report_cp15(m, (uint32_t)pc, thumb, &op, asmj, sizeof asmj);
+    if (op.affects_translation) {
+        /* the write happens after this hook: apply it at the next block */
+        m->sync_pending = true;
+        m->sync_pc = (uint32_t)pc;
+    }
+}
+
+/* Watches a mid-block MCR site; true when a hook was added now. */
+static bool watch_mcr_site(Machine *m, uint32_t pc, bool thumb)
+{
+    uint32_t key = pc | (thumb ? 1u : 0u);
+    for (unsigned i = 0; i < m->n_mcr_sites; i++)
+        if (m->mcr_sites[i] == key)
+            return false;
+    if (m->n_mcr_sites == MCR_SITE_MAX) {
+        if (!m->mcr_sites_full) {
+            m->mcr_sites_full = true;
+            event_emit(m->ev, Ev_Error, pc, m->insns,
+                       "\"error\":\"mcr_site_limit\",\"detail\":\"more than %d MCR sites that do not end "
+                       "their block; later ones are not reported\"", MCR_SITE_MAX);
+        }
+        return false;
+    }
+    uc_hook h;
+    if (uc_hook_add(m->uc, &h, UC_HOOK_CODE, (void *)on_mcr_site, m, pc, pc) != UC_ERR_OK)
+        return false;
+    m->mcr_sites[m->n_mcr_sites++] = key;
+    return true;
+}
+
+/* Finds the cp15 MCRs before the last instruction of a block; true when new hooks were added. */
+static bool watch_mid_block_mcrs(Machine *m, const BlockInfo *b)
+{
+    bool added = false;
+    uint64_t pc = b->va;
+    while (pc < b->last_pc) {
+        uint32_t insn;
+        Cp15Op op;
+        if (!fetch_code(m, pc, &insn, 4) && !(b->thumb && fetch_code(m, pc, &insn, 2)))
+            break;
+        if (b->thumb) {
+            uint16_t hw[2];
+            memcpy(hw, &insn, 4);
+            bool wide = t32_is_wide(hw[0]);
+            if (wide && cp15_decode_t32((uint32_t)hw[0] << 16 | hw[1], &op))
+                added |= watch_mcr_site(m, (uint32_t)pc, true);
+            pc += wide ? 4 : 2;
+        } else {
+            if (cp15_decode_a32(insn, &op))
+                added |= watch_mcr_site(m, (uint32_t)pc, false);
+            pc += 4;
+        }
+    }
+    return added;
 }
 
 static void check_first_translated(Machine *m, uint64_t va)
@@ -170,10 +275,23 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
         return;
     if (m->have_cur && m->cur.ends_cp15)
         finish_cp15(m, &m->cur);
+    m->have_cur = false;
+    if (m->sync_pending) {
+        m->sync_pending = false;
+        after_translation_write(m, m->sync_pc, "");
+    }
 
     BlockInfo *b = &m->cache[cache_index(va, size)];
-    if (!(b->valid && b->va == va && b->size == size && b->gen == m->gen))
+    if (!(b->valid && b->va == va && b->size == size && b->gen == m->gen)) {
         decode_block(m, b, va, size);
+        if (b->valid && watch_mid_block_mcrs(m, b)) {
+            /* retranslate this block with its new code hooks and run it again from the start:
+             * the PC write stops the block before its first instruction (see the top). */
+            uc_ctl_remove_cache(m->uc, va, va + size);
+            set_reg32(m, UC_ARM_REG_PC, (uint32_t)va | (b->thumb ? 1u : 0u));
+            return;
+        }
+    }
     m->cur = *b;
     m->have_cur = true;
     m->blocks++;
