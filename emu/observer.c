@@ -252,9 +252,11 @@ static void check_first_translated(Machine *m, uint64_t va)
     if (r.pa == va)
         return;
     m->first_translated_seen = true;
+    char mapping[32];
+    v7_short_mapping_name(&r, mapping, sizeof mapping);
     event_emit(m->ev, Ev_FirstTranslatedFetch, va, m->insns,
                "\"va\":\"0x%08llx\",\"pa\":\"0x%08llx\",\"mapping\":\"%s\"", (unsigned long long)va,
-               (unsigned long long)r.pa, r.kind);
+               (unsigned long long)r.pa, mapping);
 }
 
 static void check_time(Machine *m)

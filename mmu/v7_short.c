@@ -456,6 +456,15 @@ static void MemTypeName(const TranslationResult *r, char *buf, size_t n)
 
 /* " shared" reflects the effective shareability: Strongly-ordered and Shareable
  * Device memory are shareable whatever the S bit says (B3.8.2, B3.8.3). */
+int v7_short_mapping_name(const TranslationResult *r, char *buf, size_t n)
+{
+    if (r->fault.type != Fault_None)
+        return snprintf(buf, n, "fault");
+    if (r->kind && !strcmp(r->kind, "flat"))
+        return snprintf(buf, n, "flat");
+    return snprintf(buf, n, "%s-%s", SizeName(r->size), r->kind ? r->kind : "?");
+}
+
 int v7_short_format(const TranslationResult *r, char *buf, size_t n)
 {
     if (r->fault.type != Fault_None)

@@ -65,6 +65,10 @@ bool v7_short_translate(const V7ShortRegs *regs, const PhysMem *mem, uint32_t va
  * Returns what snprintf returns. */
 int v7_short_format(const TranslationResult *r, char *buf, size_t n);
 
+/* The mapping size and kind as v7_short_format writes it: "4K-page", "64K-large-page",
+ * "1M-section", "16M-supersection"; "flat" with the MMU off, "fault" on a fault. */
+int v7_short_mapping_name(const TranslationResult *r, char *buf, size_t n);
+
 /* A run of virtual addresses mapped contiguously with identical attributes. */
 typedef struct MappedRegion {
     uint32_t va;

@@ -117,6 +117,7 @@ def check_events(base):
     va = int(ft["pc"], 16)
     assert va >> 24 == 0xC0, ft
     assert int(ft["pa"], 16) == pa(base, va), ft
+    assert ft["mapping"] == "1M-section", ft
     # __mmap_switched is where __turn_mmu_on jumps: the first translated fetch
     assert va == SYMS["__mmap_switched"], (ft, hex(SYMS["__mmap_switched"]))
     # switch_mm to the second table: CONTEXTIDR (ASID 1), TTBR0, then TLBIALL
