@@ -106,14 +106,12 @@ static void lookup(Cp15Op *op)
     }
 }
 
-/* A8.8.98 MCR (A1): cond 1110 opc1:3 0 CRn Rt 1111 opc2:3 1 CRm
- * A8.8.99 MCRR (A1): cond 1100 0100 Rt2 Rt 1111 opc1:4 CRm */
-bool cp15_decode_a32(uint32_t insn, Cp15Op *op)
+/* The MCR/MCRR fields below bit 28 are laid out alike in A32 (A1) and T32 (T1):
+ * A8.8.98 MCR:  cond/1110 1110 opc1:3 0 CRn Rt 1111 opc2:3 1 CRm
+ * A8.8.99 MCRR: cond/1110 1100 0100 Rt2 Rt 1111 opc1:4 CRm
+ * (A32: cond in [31:28]; T32: hw1 << 16 | hw2 with 0b1110 in [31:28]). */
+static bool decode_fields(uint32_t insn, Cp15Op *op)
 {
-    memset(op, 0, sizeof *op);
-    op->cond = insn >> 28;
-    if (op->cond == 0xF)
-        return false; /* MCR2/MCRR2: not cp15 */
     if ((insn & 0x0F100F10u) == 0x0E000F10u) {
         op->opc1 = (insn >> 21) & 7;
         op->crn = (insn >> 16) & 15;
@@ -133,29 +131,22 @@ bool cp15_decode_a32(uint32_t insn, Cp15Op *op)
     return true;
 }
 
-/* T32 encodings T1: 1110 1110 opc1:3 0 CRn | Rt 1111 opc2:3 1 CRm (MCR)
- *                   1110 1100 0100 Rt2     | Rt 1111 opc1:4 CRm   (MCRR) */
+bool cp15_decode_a32(uint32_t insn, Cp15Op *op)
+{
+    memset(op, 0, sizeof *op);
+    op->cond = insn >> 28;
+    if (op->cond == 0xF)
+        return false; /* MCR2/MCRR2: not cp15 */
+    return decode_fields(insn, op);
+}
+
 bool cp15_decode_t32(uint32_t insn, Cp15Op *op)
 {
     memset(op, 0, sizeof *op);
     op->cond = 0xE;
-    if ((insn & 0xFF100F10u) == 0xEE000F10u) {
-        op->opc1 = (insn >> 21) & 7;
-        op->crn = (insn >> 16) & 15;
-        op->rt = (insn >> 12) & 15;
-        op->opc2 = (insn >> 5) & 7;
-        op->crm = insn & 15;
-    } else if ((insn & 0xFFF00F00u) == 0xEC400F00u) {
-        op->is64 = true;
-        op->rt2 = (insn >> 16) & 15;
-        op->rt = (insn >> 12) & 15;
-        op->opc1 = (insn >> 4) & 15;
-        op->crm = insn & 15;
-    } else {
-        return false;
-    }
-    lookup(op);
-    return true;
+    if (insn >> 28 != 0xE)
+        return false; /* 0b1111: MCR2/MCRR2 */
+    return decode_fields(insn, op);
 }
 
 const char *cp15_name(const Cp15Op *op, char *buf, int n)

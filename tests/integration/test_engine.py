@@ -99,5 +99,57 @@ def test_vbar_vector_taken():
     assert exc[0]["type"] == "svc" and exc[0]["vector"] == "0x80008048" and exc[0]["pc"] == "0x80008010", exc
 
 
+def thumb_image(name, arm_words, halfwords):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(struct.pack(f"<{len(arm_words)}I", *arm_words))
+        f.write(struct.pack(f"<{len(halfwords)}H", *halfwords))
+    return path
+
+
+def test_thumb_mcr_observed():
+    """T32 MCRs: a DACR write (ends its block) and a DCCMVAC in mid-block, both reported"""
+    # A32 at 0x80008000: add r0, pc, #1 (0xE28F0001: r0 = 0x80008008 + 1); bx r0 (0xE12FFF10)
+    # T32 at 0x80008008 (ARM ARM A8.8.98 MCR T1: 1110 1110 opc1 0 CRn | Rt 1111 opc2 1 CRm):
+    #   008 movs r1, #0x55                  0x2155
+    #   00a mcr p15, 0, r1, c3, c0, 0       0xEE03 0x1F10   (DACR)
+    #   00e movs r2, #0x40                  0x2240
+    #   010 mcr p15, 0, r2, c7, c10, 1      0xEE07 0x2F3A   (DCCMVAC)
+    #   014 movs r3, #1                     0x2301
+    #   016 movw r0, #8                     0xF240 0x0008   (T3: imm4=0 i=0 imm3=0 imm8=8)
+    #   01a movt r0, #0x8400                0xF2C8 0x4000   (T1: imm4=8 i=0 imm3=4 imm8=0)
+    #   01e hvc #0                          0xF7E0 0x8000   (T1: 1111 0111 1110 imm4 | 1000 imm12)
+    #   022 b .                             0xE7FE
+    r = mmuscope(thumb_image("thumb.bin", [0xE28F0001, 0xE12FFF10],
+                             [0x2155, 0xEE03, 0x1F10, 0x2240, 0xEE07, 0x2F3A, 0x2301,
+                              0xF240, 0x0008, 0xF2C8, 0x4000, 0xF7E0, 0x8000, 0xE7FE]))
+    assert r.status == 0, r
+    dacr = [(e["pc"], e["value"]) for e in r.of_kind("sysreg_write") if e["reg"] == "DACR"]
+    assert dacr == [("0x8000800a", "0x00000055")], r.events
+    cm = [(e["pc"], e["op"], e["value"]) for e in r.of_kind("cache_maintenance")]
+    assert cm == [("0x80008010", "DCCMVAC", "0x00000040")], r.events
+    assert r.of_kind("psci")[0]["pc"] == "0x8000801e", r.events
+    # 2 A32 + 8 T32 instructions up to and including the HVC
+    assert r.stats["instructions"] == 10, r.stats
+
+
+def test_mid_block_mcr_every_iteration():
+    """an A32 DCCMVAC inside a loop body is reported once per iteration, first one included"""
+    # 000 mov r1, #0x80000000         0xE3A01102
+    # 004 mov r2, #4                  0xE3A02004
+    # 008 mcr p15,0,r1,c7,c10,1       0xEE071F3A  (DCCMVAC r1)   <- loop, mid-block
+    # 00c add r1, r1, #0x40           0xE2811040
+    # 010 subs r2, r2, #1             0xE2522001
+    # 014 bne 0x008                   0x1AFFFFFB  (offset (0x008 - 0x01c) / 4 = -5)
+    # 018 movw r0,#8; movt r0,#0x8400; hvc #0; b .
+    r = mmuscope(image("loop_mcr.bin", 0xE3A01102, 0xE3A02004, 0xEE071F3A, 0xE2811040, 0xE2522001,
+                       0x1AFFFFFB, MOVW_R0_8, MOVT_R0_8400, HVC_0, LOOP))
+    assert r.status == 0, r
+    vals = [e["value"] for e in r.of_kind("cache_maintenance")]
+    assert vals == ["0x80000000", "0x80000040", "0x80000080", "0x800000c0"], r.events
+    # 2 + 4 * 4 + 3 instructions
+    assert r.stats["instructions"] == 21, r.stats
+
+
 if __name__ == "__main__":
     run_tests([v for k, v in sorted(globals().items()) if k.startswith("test_")])
