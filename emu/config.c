@@ -211,7 +211,7 @@ bool config_validate(MachineConfig *c, char *err, size_t errlen)
                  (unsigned long long)(c->ram_base + c->ram_size - 1));
         return false;
     }
-    if (c->dtb_addr < c->ram_base || c->dtb_addr + 0x10000 > c->ram_base + c->ram_size) {
+    if (c->dtb_addr < c->ram_base || c->dtb_addr + DTB_MAX_SIZE > c->ram_base + c->ram_size) {
         snprintf(err, errlen, "%s: DTB address 0x%llx (64 KiB) is outside RAM", src,
                  (unsigned long long)c->dtb_addr);
         return false;

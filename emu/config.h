@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Room reserved for the device tree mmuscope builds at machine.dtb_addr. */
+#define DTB_MAX_SIZE 0x10000
+
 typedef enum PsciConduit { Psci_SMC, Psci_HVC } PsciConduit;
 
 typedef struct MachineConfig {

@@ -5,7 +5,7 @@
 
 #include "machine_internal.h"
 
-#define DTB_MAX 0x10000
+#define DTB_MAX DTB_MAX_SIZE
 
 #define TRY(x)                                                                                    \
     do {                                                                                          \

@@ -54,6 +54,10 @@ static bool place(Machine *m, const char *path, uint64_t pa, const uint8_t *src,
                  (unsigned long long)(c->ram_base + c->ram_size));
         return false;
     }
+    if (m->image_hi == 0 || pa < m->image_lo)
+        m->image_lo = pa;
+    if (pa + memsz > m->image_hi)
+        m->image_hi = pa + memsz;
     uint8_t *dst = m->ram + (pa - c->ram_base);
     memcpy(dst, src, filesz);
     memset(dst + filesz, 0, memsz - filesz);

@@ -254,7 +254,14 @@ bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen)
 {
     if (!load_image(m, path, err, errlen))
         return false;
-    /* the DTB must not land on the image: find where the image ends */
+    /* the DTB (up to 64 KiB) must not land on the image */
+    uint64_t dtb_lo = m->cfg.dtb_addr, dtb_hi = dtb_lo + DTB_MAX_SIZE;
+    if (m->image_lo < dtb_hi && dtb_lo < m->image_hi) {
+        snprintf(err, errlen, "%s: image (0x%llx-0x%llx) overlaps the DTB at 0x%llx-0x%llx; "
+                 "move it with --set machine.dtb_addr=ADDR", path, (unsigned long long)m->image_lo,
+                 (unsigned long long)m->image_hi - 1, (unsigned long long)dtb_lo, (unsigned long long)dtb_hi - 1);
+        return false;
+    }
     if (!build_dtb(m, err, errlen))
         return false;
     set_reg32(m, UC_ARM_REG_R0, 0);

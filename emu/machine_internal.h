@@ -50,6 +50,7 @@ struct Machine {
     Pl011 uart;
     uint64_t entry;
     bool entry_thumb;
+    uint64_t image_lo, image_hi;  /* physical extent of everything the loader placed */
 
     /* observer */
     BlockInfo cache[BLOCK_CACHE_SIZE];

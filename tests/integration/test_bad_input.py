@@ -116,6 +116,17 @@ def test_ram_too_small():
     assert "big.bin" in one_line_error(p) and "does not fit in RAM" in one_line_error(p), p.stderr
 
 
+def test_image_overlaps_dtb():
+    """an image that would be overwritten by the DTB is refused, naming both ranges"""
+    # 4 MiB of RAM: the DTB goes to ram_base + 2 MiB = 0x80200000; a 3 MiB image loaded at
+    # 0x80008000 covers it
+    path = write("over.bin", bytes(3 << 20))
+    p = raw("run", "--set", "machine.ram_size=4M", path)
+    assert p.returncode == 2, p
+    err = one_line_error(p)
+    assert "over.bin" in err and "overlaps the DTB at 0x80200000" in err, p.stderr
+
+
 def test_load_address_outside_ram():
     """a load address outside RAM is refused"""
     p = raw("run", "--set", "machine.load_addr=0x10000000", "armv7-head")
