@@ -68,3 +68,47 @@ uint32_t fault_v7_short_ifsr(const FaultRecord *f)
         return 0;
     return fs_bits(short_fs(f));
 }
+
+/* Long-descriptor fault status codes, shared by ESR_ELx.{I,D}FSC (DDI 0487 D13.2.37) and the
+ * AArch32 long-descriptor FSR STATUS field (DDI 0406C B3.13.3, Table B3-24); LL = level:
+ *   Address size 0b0000LL  Translation 0b0001LL  Access flag 0b0010LL  Permission 0b0011LL
+ *   Synchronous external abort on walk 0b0101LL  Alignment 0b100001  Domain 0b1111LL */
+static uint32_t long_status(const FaultRecord *f)
+{
+    uint32_t ll = (uint32_t)f->level & 3u;
+    switch (f->type) {
+    case Fault_AddressSize: return 0x00u | ll;
+    case Fault_Translation: return 0x04u | ll;
+    case Fault_AccessFlag: return 0x08u | ll;
+    case Fault_Permission: return 0x0cu | ll;
+    case Fault_SyncExternalOnWalk: return 0x14u | ll;
+    case Fault_Alignment: return 0x21u;
+    case Fault_Domain: return 0x3cu | ll;
+    case Fault_None: break;
+    }
+    return 0;
+}
+
+uint32_t fault_esr_fsc(const FaultRecord *f)
+{
+    if (!f || f->type == Fault_None)
+        return 0;
+    return long_status(f);
+}
+
+uint32_t fault_v7_long_dfsr(const FaultRecord *f)
+{
+    if (!f || f->type == Fault_None)
+        return 0;
+    uint32_t v = long_status(f) | 1u << 9; /* STATUS[5:0], LPAE */
+    if (f->access == Access_Write)
+        v |= 1u << 11;                     /* WnR */
+    return v;
+}
+
+uint32_t fault_v7_long_ifsr(const FaultRecord *f)
+{
+    if (!f || f->type == Fault_None)
+        return 0;
+    return long_status(f) | 1u << 9;
+}

@@ -20,7 +20,7 @@ typedef enum FaultType {
 
 typedef struct FaultRecord {
     FaultType type;
-    int level;          /* 1 or 2 for short descriptors (section / page) */
+    int level;          /* 1 or 2 for short descriptors (section / page); 0..3 for long descriptors */
     uint64_t va;        /* faulting virtual address */
     AccessType access;
     uint8_t domain;     /* short descriptors: domain of the descriptor that supplied it, 0 if none read */
@@ -36,5 +36,15 @@ const char *fault_type_name(FaultType t);
  * IFSR: FS bits only (no domain, no WnR). */
 uint32_t fault_v7_short_dfsr(const FaultRecord *f);
 uint32_t fault_v7_short_ifsr(const FaultRecord *f);
+
+/* ESR_ELx DFSC/IFSC (ARM ARM D13.2.37 / ISS encoding for Data/Instruction Abort): address size
+ * fault level n = 0b0000nn, translation 0b0001nn, access flag 0b0010nn, permission 0b0011nn,
+ * synchronous external abort on walk level n = 0b0101nn (level 0..3), alignment 0b100001,
+ * domain (AArch32 stage 1 only, level 1/2) 0b1111nn. Fault_None: 0. */
+uint32_t fault_esr_fsc(const FaultRecord *f);
+/* AArch32 long-descriptor DFSR/IFSR (ARMv7 ARM B4.1.52, B3.13.3 Table B3-24): bit 9 (LPAE) = 1,
+ * STATUS[5:0] = the same 6-bit codes, WnR bit 11 for DFSR. Fault_None: 0. */
+uint32_t fault_v7_long_dfsr(const FaultRecord *f);
+uint32_t fault_v7_long_ifsr(const FaultRecord *f);
 
 #endif
