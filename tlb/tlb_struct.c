@@ -1,0 +1,397 @@
+/* One TLB-like structure: fixed entry array, sets x ways, replacement policies,
+ * page-size splitting, architectural invalidation. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "tlb_internal.h"
+
+static bool is_pow2(unsigned x) { return x && !(x & (x - 1)); }
+
+TlbStruct *tlb_struct_create(const TlbStructConfig *sc, uint64_t seed, char *err, size_t errlen)
+{
+    unsigned ways = sc->ways ? sc->ways : sc->entries;
+    if (sc->entries == 0 || sc->entries > (1u << 20)) {
+        snprintf(err, errlen, "[%s] entries must be 1..1048576 (got %u)", sc->name, sc->entries);
+        return NULL;
+    }
+    if (ways > sc->entries || sc->entries % ways) {
+        snprintf(err, errlen, "[%s] ways %u does not divide entries %u", sc->name, ways, sc->entries);
+        return NULL;
+    }
+    unsigned sets = sc->entries / ways;
+    if (!is_pow2(sets)) {
+        snprintf(err, errlen, "[%s] entries/ways = %u sets, must be a power of two", sc->name, sets);
+        return NULL;
+    }
+    if (sc->repl == TLB_REPL_PLRU && (!is_pow2(ways) || ways > 64)) {
+        snprintf(err, errlen, "[%s] plru needs a power-of-two number of ways <= 64 (got %u)", sc->name, ways);
+        return NULL;
+    }
+    TlbStruct *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, errlen, "[%s] out of memory", sc->name);
+        return NULL;
+    }
+    t->cfg = *sc;
+    t->ways = ways;
+    t->sets = sets;
+    t->set_mask = sets - 1;
+    t->e = calloc(sc->entries, sizeof *t->e);
+    t->plru = calloc(sets, sizeof *t->plru);
+    if (!t->e || !t->plru) {
+        tlb_struct_destroy(t);
+        snprintf(err, errlen, "[%s] out of memory", sc->name);
+        return NULL;
+    }
+    t->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+    t->last = -1;
+    return t;
+}
+
+void tlb_struct_destroy(TlbStruct *t)
+{
+    if (!t)
+        return;
+    free(t->e);
+    free(t->plru);
+    free(t);
+}
+
+const TlbStructStats *tlb_struct_stats(const TlbStruct *t) { return &t->st; }
+const TlbStructConfig *tlb_struct_config(const TlbStruct *t) { return &t->cfg; }
+
+unsigned tlb_struct_valid_count(const TlbStruct *t)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < t->cfg.entries; i++)
+        n += t->e[i].valid;
+    return n;
+}
+
+/* Tree-PLRU over `ways` leaves; node bits in heap order (node 1 = root), bit set means
+ * "the next victim is in the right half". Touching way w makes every node on its path
+ * point away from w. */
+static void plru_touch(TlbStruct *t, unsigned set, unsigned way)
+{
+    uint64_t b = t->plru[set];
+    unsigned node = 1, lo = 0, n = t->ways;
+    while (n > 1) {
+        unsigned half = n / 2;
+        if (way < lo + half) {            /* w in left half: point right */
+            b |= 1ull << node;
+            node = 2 * node;
+        } else {                          /* w in right half: point left */
+            b &= ~(1ull << node);
+            node = 2 * node + 1;
+            lo += half;
+        }
+        n = half;
+    }
+    t->plru[set] = b;
+}
+
+static unsigned plru_victim(const TlbStruct *t, unsigned set)
+{
+    uint64_t b = t->plru[set];
+    unsigned node = 1, lo = 0, n = t->ways;
+    while (n > 1) {
+        unsigned half = n / 2;
+        if (b >> node & 1) {
+            node = 2 * node + 1;
+            lo += half;
+        } else {
+            node = 2 * node;
+        }
+        n = half;
+    }
+    return lo;
+}
+
+void tlb_struct_touch(TlbStruct *t, unsigned idx)
+{
+    switch (t->cfg.repl) {
+    case TLB_REPL_LRU:
+        t->e[idx].stamp = ++t->clock;
+        break;
+    case TLB_REPL_PLRU:
+        plru_touch(t, idx / t->ways, idx % t->ways);
+        break;
+    default:
+        break;
+    }
+}
+
+static inline bool entry_matches(const TlbEntry *e, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2)
+{
+    return e->valid && (va >> e->shift) == e->vpn && e->vmid == vmid && e->tag2 == tag2 &&
+           (e->global || e->asid == asid);
+}
+
+int tlb_struct_find(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2, int only_shift)
+{
+    if (t->sets == 1) {
+        unsigned n = t->cfg.entries;
+        for (unsigned i = 0; i < n; i++) {
+            const TlbEntry *e = &t->e[i];
+            if (entry_matches(e, va, asid, vmid, tag2) && (only_shift < 0 || e->shift == only_shift))
+                return (int)i;
+        }
+        return -1;
+    }
+    uint64_t mask = t->present;
+    if (only_shift >= 0)
+        mask &= 1ull << only_shift;
+    while (mask) {
+        int sh = __builtin_ctzll(mask);
+        mask &= mask - 1;
+        unsigned base = (unsigned)((va >> sh) & t->set_mask) * t->ways;
+        for (unsigned w = 0; w < t->ways; w++) {
+            const TlbEntry *e = &t->e[base + w];
+            if (e->shift == sh && entry_matches(e, va, asid, vmid, tag2))
+                return (int)(base + w);
+        }
+    }
+    return -1;
+}
+
+bool tlb_struct_contains(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid)
+{
+    return tlb_struct_find(t, va, asid, vmid, 0, -1) >= 0;
+}
+
+static void view(const TlbEntry *e, uint64_t va, TlbEntryView *out)
+{
+    uint64_t size = 1ull << e->shift;
+    out->va = e->vpn << e->shift;
+    out->pa = e->pa;
+    out->size = size;
+    out->out_pa = e->pa | (va & (size - 1));
+    out->asid = e->asid;
+    out->vmid = e->vmid;
+    out->global = e->global;
+    out->perms = e->perms;
+    out->level = e->level;
+    out->attrs = e->attrs;
+}
+
+bool tlb_struct_lookup(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, TlbEntryView *out)
+{
+    t->st.lookups++;
+    int i = t->last;
+    if (!(i >= 0 && entry_matches(&t->e[i], va, asid, vmid, 0))) {
+        i = tlb_struct_find(t, va, asid, vmid, 0, -1);
+        if (i < 0) {
+            t->st.misses++;
+            return false;
+        }
+        t->last = i;
+    }
+    t->st.hits++;
+    tlb_struct_touch(t, (unsigned)i);
+    if (out)
+        view(&t->e[i], va, out);
+    return true;
+}
+
+static inline uint64_t rng_next(TlbStruct *t)
+{
+    /* xorshift64* */
+    uint64_t x = t->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    t->rng = x;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
+void tlb_struct_drop(TlbStruct *t, unsigned idx)
+{
+    TlbEntry *e = &t->e[idx];
+    if (!e->valid)
+        return;
+    e->valid = false;
+    if (--t->shift_count[e->shift] == 0)
+        t->present &= ~(1ull << e->shift);
+    if (t->last == (int)idx)
+        t->last = -1;
+}
+
+unsigned tlb_struct_victim(TlbStruct *t, unsigned set)
+{
+    unsigned base = set * t->ways;
+    for (unsigned w = 0; w < t->ways; w++)
+        if (!t->e[base + w].valid)
+            return base + w;
+    switch (t->cfg.repl) {
+    case TLB_REPL_PLRU:
+        return base + plru_victim(t, set);
+    case TLB_REPL_RANDOM:
+        return base + (unsigned)(rng_next(t) % t->ways);
+    default: { /* LRU and FIFO: oldest stamp (use stamp for LRU, fill stamp for FIFO) */
+        unsigned best = base;
+        for (unsigned w = 1; w < t->ways; w++)
+            if (t->e[base + w].stamp < t->e[best].stamp)
+                best = base + w;
+        return best;
+    }
+    }
+}
+
+int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
+                          bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
+{
+    uint64_t vpn = va >> shift;
+    /* the same translation already present: update in place */
+    int idx = -1;
+    if (t->sets == 1) {
+        for (unsigned i = 0; i < t->cfg.entries; i++) {
+            TlbEntry *e = &t->e[i];
+            if (e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
+                e->global == global && (global || e->asid == asid)) {
+                idx = (int)i;
+                break;
+            }
+        }
+    } else {
+        unsigned base = (unsigned)(vpn & t->set_mask) * t->ways;
+        for (unsigned w = 0; w < t->ways; w++) {
+            TlbEntry *e = &t->e[base + w];
+            if (e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
+                e->global == global && (global || e->asid == asid)) {
+                idx = (int)(base + w);
+                break;
+            }
+        }
+    }
+    if (idx < 0) {
+        unsigned set = (unsigned)(vpn & t->set_mask);
+        idx = (int)tlb_struct_victim(t, set);
+        if (t->e[idx].valid) {
+            t->st.evictions++;
+            tlb_struct_drop(t, (unsigned)idx);
+        }
+    } else {
+        tlb_struct_drop(t, (unsigned)idx);
+    }
+    TlbEntry *e = &t->e[idx];
+    e->valid = true;
+    e->shift = (uint8_t)shift;
+    e->vpn = vpn;
+    e->pa = pa;
+    e->asid = global ? 0 : asid;
+    e->vmid = vmid;
+    e->global = global;
+    e->perms = perms;
+    e->attrs = attrs;
+    e->level = level;
+    e->tag2 = tag2;
+    e->stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
+    if (t->cfg.repl == TLB_REPL_PLRU)
+        plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
+    t->shift_count[shift]++;
+    t->present |= 1ull << shift;
+    t->st.fills++;
+    return idx;
+}
+
+bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va)
+{
+    if (!m->size || (m->size & (m->size - 1)))
+        return false;
+    int msh = __builtin_ctzll(m->size);
+    uint64_t sizes = t->cfg.page_sizes ? t->cfg.page_sizes : ~0ull;
+    int sh = -1;
+    if (sizes >> msh & 1)
+        sh = msh;
+    else if (t->cfg.split == TLB_SPLIT_LARGEST) {
+        uint64_t below = sizes & ((1ull << msh) - 1);
+        if (below)
+            sh = 63 - __builtin_clzll(below);
+    }
+    if (sh < 0)
+        return false;
+    uint64_t mbase_va = m->va & ~(m->size - 1);
+    uint64_t part_va = va & ~((1ull << sh) - 1);
+    if ((va & ~(m->size - 1)) != mbase_va)
+        return false; /* va outside the mapping */
+    uint64_t part_pa = (m->pa & ~(m->size - 1)) + (part_va - mbase_va);
+    tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
+                          m->level, 0);
+    return true;
+}
+
+void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed)
+{
+    for (unsigned i = 0; i < t->cfg.entries; i++)
+        if (t->e[i].valid && (any_vmid || t->e[i].vmid == vmid)) {
+            tlb_struct_drop(t, i);
+            t->st.invalidations++;
+            (*removed)++;
+        }
+}
+
+unsigned tlb_struct_invalidate(TlbStruct *t, const TlbInval *inv)
+{
+    unsigned removed = 0;
+    if (t->cfg.flush_on_tlbi) {
+        tlb_struct_flush(t, 0, true, &removed);
+        return removed;
+    }
+    for (unsigned i = 0; i < t->cfg.entries; i++) {
+        const TlbEntry *e = &t->e[i];
+        if (!e->valid || e->vmid != inv->vmid)
+            continue;
+        bool covers = (inv->va >> e->shift) == e->vpn;
+        bool kill;
+        switch (inv->op) {
+        case TLB_INV_ALL: kill = true; break;
+        case TLB_INV_ASID: kill = !e->global && e->asid == inv->asid; break;
+        case TLB_INV_VA:
+        case TLB_INV_VAL: kill = covers && (e->global || e->asid == inv->asid); break;
+        case TLB_INV_VAA:
+        case TLB_INV_VAAL: kill = covers; break;
+        default: kill = false; break;
+        }
+        if (kill) {
+            tlb_struct_drop(t, i);
+            t->st.invalidations++;
+            removed++;
+        }
+    }
+    return removed;
+}
+
+static const struct { const char *name; TlbInvalOp op; } op_names[] = {
+    {"TLBIALL", TLB_INV_ALL},   {"TLBIASID", TLB_INV_ASID}, {"TLBIMVA", TLB_INV_VA},
+    {"TLBIMVAA", TLB_INV_VAA},  {"TLBIMVAL", TLB_INV_VAL},  {"TLBIMVAAL", TLB_INV_VAAL},
+    {"VMALLE1", TLB_INV_ALL},   {"ASIDE1", TLB_INV_ASID},   {"VAE1", TLB_INV_VA},
+    {"VAAE1", TLB_INV_VAA},     {"VALE1", TLB_INV_VAL},     {"VAALE1", TLB_INV_VAAL},
+    /* the unified/instruction/data AArch32 variants act on the whole (unified) model */
+    {"ITLBIALL", TLB_INV_ALL},  {"DTLBIALL", TLB_INV_ALL},  {"ITLBIASID", TLB_INV_ASID},
+    {"DTLBIASID", TLB_INV_ASID}, {"ITLBIMVA", TLB_INV_VA},  {"DTLBIMVA", TLB_INV_VA},
+};
+
+bool tlb_inval_op_from_name(const char *name, TlbInvalOp *op, bool *is)
+{
+    char buf[32];
+    if (strncasecmp(name, "TLBI ", 5) == 0)
+        name += 5;
+    size_t n = strlen(name);
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        buf[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
+    bool inner = false;
+    if (n > 2 && strcmp(buf + n - 2, "IS") == 0) { /* TLBIASID ends in "ID", not "IS" */
+        inner = true;
+        buf[n - 2] = 0;
+    }
+    for (size_t i = 0; i < sizeof op_names / sizeof op_names[0]; i++)
+        if (strcmp(buf, op_names[i].name) == 0) {
+            *op = op_names[i].op;
+            if (is)
+                *is = inner;
+            return true;
+        }
+    return false;
+}
