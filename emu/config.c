@@ -19,6 +19,7 @@ void config_defaults(MachineConfig *c)
     c->load_offset = 0x8000;
     c->machine_id = 0xffffffffu;
     c->uart_base = 0x09000000u;
+    c->cycles_base = 0x09010000u;
     c->psci = Psci_HVC;
 }
 
@@ -52,7 +53,8 @@ static bool copy_str(char *dst, size_t n, const char *v)
     return true;
 }
 
-static const char *const known_cpus[] = {"cortex-a7", "cortex-a9", "cortex-a15", NULL};
+static const char *const known_cpus[] = {"cortex-a7", "cortex-a9", "cortex-a15",
+                                         "cortex-a53", "cortex-a57", "cortex-a72", NULL};
 
 bool config_set(MachineConfig *c, const char *key, const char *v, char *err, size_t errlen)
 {
@@ -72,11 +74,15 @@ bool config_set(MachineConfig *c, const char *key, const char *v, char *err, siz
         for (int i = 0; known_cpus[i]; i++)
             ok |= !strcmp(v, known_cpus[i]);
         if (!ok) {
-            snprintf(err, errlen, "%s: unknown CPU '%s' (cortex-a7, cortex-a9, cortex-a15)", key, v);
+            snprintf(err, errlen, "%s: unknown CPU '%s' (cortex-a7, cortex-a9, cortex-a15, cortex-a53, "
+                     "cortex-a57, cortex-a72)", key, v);
             return false;
         }
         copy_str(c->cpu, sizeof c->cpu, v);
-    } else if (!strcmp(key, "machine.ram_base")) NUM(c->ram_base);
+    } else if (!strcmp(key, "machine.core")) {
+        if (!copy_str(c->core, sizeof c->core, v)) goto toolong;
+    } else if (!strcmp(key, "cycles.base")) NUM(c->cycles_base);
+    else if (!strcmp(key, "machine.ram_base")) NUM(c->ram_base);
     else if (!strcmp(key, "machine.ram_size")) NUM(c->ram_size);
     else if (!strcmp(key, "machine.load_addr")) NUM(c->load_addr);
     else if (!strcmp(key, "machine.load_offset")) NUM(c->load_offset);
@@ -191,6 +197,12 @@ bool config_validate(MachineConfig *c, char *err, size_t errlen)
     if (c->ram_base + c->ram_size > (1ull << 32) || c->ram_base + c->ram_size < c->ram_base) {
         snprintf(err, errlen, "%s: RAM 0x%llx+0x%llx does not fit in the 32-bit physical space", src,
                  (unsigned long long)c->ram_base, (unsigned long long)c->ram_size);
+        return false;
+    }
+    if (c->cycles_base && ((c->cycles_base & 0xfff) || c->cycles_base == c->uart_base ||
+                           (c->cycles_base < c->ram_base + c->ram_size && c->cycles_base + 0x1000 > c->ram_base))) {
+        snprintf(err, errlen, "%s: cycles.base 0x%llx must be a 4 KiB aligned page outside RAM and the UART", src,
+                 (unsigned long long)c->cycles_base);
         return false;
     }
     if (c->uart_base & 0xfff) {

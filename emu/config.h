@@ -12,7 +12,9 @@ typedef enum PsciConduit { Psci_SMC, Psci_HVC } PsciConduit;
 
 typedef struct MachineConfig {
     char name[64];
-    char cpu[32];          /* cortex-a7, cortex-a9, cortex-a15 */
+    char cpu[32];          /* cortex-a7, cortex-a9, cortex-a15; cortex-a53, cortex-a57, cortex-a72 */
+    char core[256];        /* TLB/cycle preset: NAME (configs/cores/NAME.ini) or PATH; "" = cpu; "none" */
+    uint64_t cycles_base;  /* AArch32: the guest-visible cycle counter's MMIO page (0: none) */
     uint64_t ram_base;
     uint64_t ram_size;
     uint64_t load_addr;    /* 0: ram_base + load_offset */

@@ -16,6 +16,20 @@
         }                                                                                         \
     } while (0)
 
+/* A "reg" property of one (address, size) pair in `cells` 32-bit cells each. */
+static int reg_prop(void *fdt, uint32_t cells, uint64_t addr, uint64_t size)
+{
+    fdt32_t v[4];
+    int n = 0;
+    if (cells == 2)
+        v[n++] = cpu_to_fdt32((uint32_t)(addr >> 32));
+    v[n++] = cpu_to_fdt32((uint32_t)addr);
+    if (cells == 2)
+        v[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
+    v[n++] = cpu_to_fdt32((uint32_t)size);
+    return fdt_property(fdt, "reg", v, (int)(n * sizeof *v));
+}
+
 bool build_dtb(Machine *m, char *err, size_t errlen)
 {
     const MachineConfig *c = &m->cfg;
@@ -28,8 +42,10 @@ bool build_dtb(Machine *m, char *err, size_t errlen)
     TRY(fdt_begin_node(fdt, ""));
     TRY(fdt_property_string(fdt, "compatible", "mmuscope,virt"));
     TRY(fdt_property_string(fdt, "model", c->name));
-    TRY(fdt_property_u32(fdt, "#address-cells", 1));
-    TRY(fdt_property_u32(fdt, "#size-cells", 1));
+    /* AArch64 boards use 2 cells (addresses above 4 GiB), AArch32 ones 1 */
+    uint32_t cells = m->a64 ? 2 : 1;
+    TRY(fdt_property_u32(fdt, "#address-cells", cells));
+    TRY(fdt_property_u32(fdt, "#size-cells", cells));
 
     snprintf(name, sizeof name, "/pl011@%llx", (unsigned long long)c->uart_base);
     TRY(fdt_begin_node(fdt, "chosen"));
@@ -44,14 +60,15 @@ bool build_dtb(Machine *m, char *err, size_t errlen)
     TRY(fdt_property_string(fdt, "device_type", "cpu"));
     TRY(fdt_property_string(fdt, "compatible", cpu_compat));
     TRY(fdt_property_u32(fdt, "reg", 0));
+    if (m->a64)
+        TRY(fdt_property_string(fdt, "enable-method", "psci"));
     TRY(fdt_end_node(fdt));
     TRY(fdt_end_node(fdt));
 
     snprintf(name, sizeof name, "memory@%llx", (unsigned long long)c->ram_base);
     TRY(fdt_begin_node(fdt, name));
     TRY(fdt_property_string(fdt, "device_type", "memory"));
-    uint32_t reg[2] = {cpu_to_fdt32((uint32_t)c->ram_base), cpu_to_fdt32((uint32_t)c->ram_size)};
-    TRY(fdt_property(fdt, "reg", reg, sizeof reg));
+    TRY(reg_prop(fdt, cells, c->ram_base, c->ram_size));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_begin_node(fdt, "psci"));
@@ -64,8 +81,7 @@ bool build_dtb(Machine *m, char *err, size_t errlen)
     TRY(fdt_begin_node(fdt, name));
     static const char uart_compat[] = "arm,pl011\0arm,primecell";
     TRY(fdt_property(fdt, "compatible", uart_compat, sizeof uart_compat));
-    uint32_t ureg[2] = {cpu_to_fdt32((uint32_t)c->uart_base), cpu_to_fdt32(0x1000)};
-    TRY(fdt_property(fdt, "reg", ureg, sizeof ureg));
+    TRY(reg_prop(fdt, cells, c->uart_base, 0x1000));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

@@ -13,6 +13,7 @@ static const char *const names[Ev_Count] = {
     [Ev_FirstTranslatedFetch] = "first_translated_fetch",
     [Ev_Exception] = "exception",
     [Ev_Psci] = "psci",
+    [Ev_StaleTlbHit] = "stale_tlb_hit",
     [Ev_BusError] = "bus_error",
     [Ev_Error] = "error",
 };

@@ -15,6 +15,7 @@ typedef enum EventKind {
     Ev_FirstTranslatedFetch,
     Ev_Exception,
     Ev_Psci,
+    Ev_StaleTlbHit,
     Ev_BusError,
     Ev_Error,
     Ev_Count

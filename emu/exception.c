@@ -72,11 +72,12 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     uint64_t vec = base + exc_info[t].offset;
     uint32_t fsr = 0;
     uint64_t far = 0;
+    bool lpae = m->regs.ttbcr & (1u << 31); /* TTBCR.EAE: long-descriptor FSR format */
     if (t == Exc_DataAbort) {
-        fsr = fault_v7_short_dfsr(f);
+        fsr = lpae ? fault_v7_long_dfsr(f) : fault_v7_short_dfsr(f);
         far = f->va;
     } else if (t == Exc_PrefetchAbort) {
-        fsr = fault_v7_short_ifsr(f);
+        fsr = lpae ? fault_v7_long_ifsr(f) : fault_v7_short_ifsr(f);
         far = f->va;
     }
     m->exceptions++;
@@ -124,9 +125,10 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
 
 static FaultRecord walk_fault(Machine *m, uint64_t va, AccessType a, bool *mapped)
 {
-    TranslationResult r;
-    *mapped = v7_short_translate(&m->regs, &m->pm, (uint32_t)va, a, privileged_now(m), &r);
-    return r.fault;
+    Xlate x;
+    machine_translate(m, va, a, privileged_now(m), &x);
+    *mapped = x.ok;
+    return x.fault;
 }
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *user)

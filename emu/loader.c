@@ -72,7 +72,7 @@ static bool load_elf32(Machine *m, const char *path, const uint8_t *d, size_t le
     }
     const Elf32_Ehdr *eh = (const Elf32_Ehdr *)d;
     if (eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_ident[EI_DATA] != ELFDATA2LSB) {
-        snprintf(err, errlen, "%s: not a little-endian 32-bit ELF (AArch64 images are not supported yet)", path);
+        snprintf(err, errlen, "%s: not a little-endian 32-bit ELF", path);
         return false;
     }
     if (eh->e_machine != EM_ARM) {
@@ -120,6 +120,97 @@ static bool load_elf32(Machine *m, const char *path, const uint8_t *d, size_t le
     return true;
 }
 
+static bool load_elf64(Machine *m, const char *path, const uint8_t *d, size_t len, char *err, size_t errlen)
+{
+    if (len < sizeof(Elf64_Ehdr)) {
+        snprintf(err, errlen, "%s: truncated ELF header (%zu bytes)", path, len);
+        return false;
+    }
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
+    if (eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_AARCH64) {
+        snprintf(err, errlen, "%s: a 64-bit ELF that is not little-endian AArch64 (machine %u)", path, eh->e_machine);
+        return false;
+    }
+    if (!m->a64) {
+        snprintf(err, errlen, "%s: an AArch64 image needs an AArch64 CPU (machine.cpu=%s; try --machine virt-a53)",
+                 path, m->cfg.cpu);
+        return false;
+    }
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
+        eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > len || eh->e_phoff > len) {
+        snprintf(err, errlen, "%s: truncated or malformed ELF program header table", path);
+        return false;
+    }
+    bool entry_found = false, loaded = false;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, d + eh->e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
+            snprintf(err, errlen, "%s: truncated ELF: segment %u needs bytes 0x%llx-0x%llx, file has 0x%zx", path, i,
+                     (unsigned long long)ph.p_offset, (unsigned long long)(ph.p_offset + ph.p_filesz), len);
+            return false;
+        }
+        if (ph.p_filesz > ph.p_memsz) {
+            snprintf(err, errlen, "%s: malformed ELF: segment %u filesz > memsz", path, i);
+            return false;
+        }
+        if (!place(m, path, ph.p_paddr, d + ph.p_offset, ph.p_filesz, ph.p_memsz, err, errlen))
+            return false;
+        loaded = true;
+        /* e_entry may be virtual (a kernel linked high): take it through its segment */
+        if (eh->e_entry >= ph.p_vaddr && eh->e_entry - ph.p_vaddr < ph.p_memsz) {
+            m->entry = ph.p_paddr + (eh->e_entry - ph.p_vaddr);
+            entry_found = true;
+        } else if (eh->e_entry >= ph.p_paddr && eh->e_entry - ph.p_paddr < ph.p_memsz) {
+            m->entry = eh->e_entry;
+            entry_found = true;
+        }
+    }
+    if (!loaded) {
+        snprintf(err, errlen, "%s: ELF has no loadable segment", path);
+        return false;
+    }
+    if (!entry_found) {
+        snprintf(err, errlen, "%s: ELF entry point 0x%llx is in no loadable segment", path,
+                 (unsigned long long)eh->e_entry);
+        return false;
+    }
+    m->entry_thumb = false;
+    return true;
+}
+
+/* Linux arm64 Image header (Documentation/arch/arm64/booting.rst): code0, code1, text_offset,
+ * image_size, flags, res2..res4, magic "ARM\x64" at 0x38, res5. Loaded at a 2 MiB aligned
+ * base + text_offset; the base is RAM's start. */
+static bool is_arm64_image(const uint8_t *d, size_t len)
+{
+    return len >= 64 && !memcmp(d + 0x38, "ARM\x64", 4);
+}
+
+static bool load_arm64_image(Machine *m, const char *path, const uint8_t *d, size_t len, char *err, size_t errlen)
+{
+    if (!m->a64) {
+        snprintf(err, errlen, "%s: an arm64 Image needs an AArch64 CPU (machine.cpu=%s; try --machine virt-a53)",
+                 path, m->cfg.cpu);
+        return false;
+    }
+    uint64_t text_offset, image_size;
+    memcpy(&text_offset, d + 8, 8);
+    memcpy(&image_size, d + 16, 8);
+    if (image_size == 0) /* before Linux 3.17: text_offset 0x80000, size unknown */
+        text_offset = 0x80000;
+    uint64_t base = (m->cfg.ram_base + 0x1fffff) & ~0x1fffffull;
+    uint64_t pa = base + text_offset;
+    uint64_t memsz = image_size > len ? image_size : len;
+    if (!place(m, path, pa, d, len, memsz, err, errlen))
+        return false;
+    m->entry = pa;
+    m->entry_thumb = false;
+    return true;
+}
+
 bool load_image(Machine *m, const char *path, char *err, size_t errlen)
 {
     uint8_t *d = NULL;
@@ -128,7 +219,12 @@ bool load_image(Machine *m, const char *path, char *err, size_t errlen)
         return false;
     bool ok;
     if (len >= 4 && !memcmp(d, ELFMAG, SELFMAG)) {
-        ok = load_elf32(m, path, d, len, err, errlen);
+        if (len > EI_CLASS && d[EI_CLASS] == ELFCLASS64)
+            ok = load_elf64(m, path, d, len, err, errlen);
+        else
+            ok = load_elf32(m, path, d, len, err, errlen);
+    } else if (is_arm64_image(d, len)) {
+        ok = load_arm64_image(m, path, d, len, err, errlen);
     } else {
         ok = place(m, path, m->cfg.load_addr, d, len, len, err, errlen);
         m->entry = m->cfg.load_addr;

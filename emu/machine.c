@@ -19,6 +19,23 @@ void set_reg32(Machine *m, int reg, uint32_t v)
     uc_reg_write(m->uc, reg, &v);
 }
 
+uint64_t reg64(Machine *m, int reg)
+{
+    uint64_t v = 0;
+    uc_reg_read(m->uc, reg, &v);
+    return v;
+}
+
+void set_reg64(Machine *m, int reg, uint64_t v)
+{
+    uc_reg_write(m->uc, reg, &v);
+}
+
+uint64_t machine_pc(Machine *m)
+{
+    return m->a64 ? reg64(m, UC_ARM64_REG_PC) : reg32(m, UC_ARM_REG_PC);
+}
+
 /* The models reset in Non-secure SVC (measured: CPSR 0x1d3, the guest's cp15 writes land in
  * the sec = 0 bank), so that bank is the guest's. */
 uint32_t cp15_read(Machine *m, int crn, int opc1, int crm, int opc2)
@@ -38,6 +55,10 @@ void cp15_write(Machine *m, int crn, int opc1, int crm, int opc2, uint32_t v)
 
 void machine_sync_regs(Machine *m)
 {
+    if (m->a64) {
+        a64_sync_regs(m);
+        return;
+    }
     V7ShortRegs *r = &m->regs;
     r->sctlr = cp15_read(m, 1, 0, 0, 0);
     r->ttbr0 = cp15_read(m, 2, 0, 0, 0);
@@ -48,6 +69,17 @@ void machine_sync_regs(Machine *m)
     r->nmrr = cp15_read(m, 10, 0, 2, 1);
     r->contextidr = cp15_read(m, 13, 0, 0, 1);
     r->has_pxn = strcmp(m->cfg.cpu, "cortex-a9") != 0; /* PXN comes with LPAE: A7, A15 */
+}
+
+void machine_describe_va(Machine *m, uint64_t va, char *buf, size_t n)
+{
+    machine_sync_regs(m);
+    machine_translate_line(m, va, buf, n);
+}
+
+bool machine_is_a64(const Machine *m)
+{
+    return m->a64;
 }
 
 void machine_v7_regs(Machine *m, V7ShortRegs *out)
@@ -68,6 +100,8 @@ uint64_t machine_entry(const Machine *m)
 
 bool privileged_now(Machine *m)
 {
+    if (m->a64)
+        return (reg32(m, UC_ARM64_REG_PSTATE) & 0xc) != 0; /* CurrentEL != EL0 */
     return (reg32(m, UC_ARM_REG_CPSR) & 0x1f) != 0x10;
 }
 
@@ -79,11 +113,12 @@ bool fetch_code(Machine *m, uint64_t va, void *buf, uint32_t len)
         if (chunk > len)
             chunk = len;
         uint64_t pa = va;
-        if (m->regs.sctlr & SCTLR_M) {
-            TranslationResult r;
-            if (!v7_short_translate(&m->regs, &m->pm, (uint32_t)va, Access_Fetch, privileged_now(m), &r))
+        if (machine_mmu_on(m)) {
+            Xlate x;
+            machine_translate(m, va, Access_Fetch, privileged_now(m), &x);
+            if (!x.ok)
                 return false;
-            pa = r.pa;
+            pa = x.pa;
         }
         const uint8_t *p = physmem_ptr(&m->pm, pa, chunk);
         if (!p)
@@ -103,7 +138,7 @@ void disasm_one(Machine *m, uint64_t va, bool thumb, char *buf, size_t n)
     buf[0] = 0;
     if (!m->cs_ok || !fetch_code(m, va, code, 4))
         return;
-    size_t c = cs_disasm(thumb ? m->cs_thumb : m->cs_arm, code, 4, va, 1, &insn);
+    size_t c = cs_disasm(m->a64 ? m->cs_a64 : thumb ? m->cs_thumb : m->cs_arm, code, 4, va, 1, &insn);
     if (c) {
         snprintf(buf, n, "%s %s", insn[0].mnemonic, insn[0].op_str);
         cs_free(insn, c);
@@ -127,7 +162,7 @@ static uint64_t hole_read(uc_engine *uc, uint64_t off, unsigned size, void *user
 {
     (void)uc;
     Machine *m = user;
-    uint64_t pc = reg32(m, UC_ARM_REG_PC);
+    uint64_t pc = machine_pc(m);
     event_emit(m->ev, Ev_BusError, pc, m->insns, "\"access\":\"read\",\"offset\":\"0x%llx\",\"size\":%u",
                (unsigned long long)off, size);
     machine_stop(m, Exit_BusError, "bus error: %u-byte read from a physical address with nothing behind it "
@@ -141,7 +176,7 @@ static void hole_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, v
     (void)uc;
     (void)v;
     Machine *m = user;
-    uint64_t pc = reg32(m, UC_ARM_REG_PC);
+    uint64_t pc = machine_pc(m);
     event_emit(m->ev, Ev_BusError, pc, m->insns, "\"access\":\"write\",\"offset\":\"0x%llx\",\"size\":%u",
                (unsigned long long)off, size);
     machine_stop(m, Exit_BusError, "bus error: %u-byte write to a physical address with nothing behind it "
@@ -159,32 +194,51 @@ static int span_cmp(const void *a, const void *b)
     return x->base < y->base ? -1 : x->base > y->base;
 }
 
-/* Covers every part of the 32-bit space that has no physical region with a placeholder. */
-static bool map_placeholders(Machine *m, char *err, size_t errlen)
+static bool placeholder(Machine *m, uint64_t at, uint64_t size, char *err, size_t errlen)
 {
-    Span s[2] = {{m->cfg.ram_base, m->cfg.ram_size}, {m->cfg.uart_base, 0x1000}};
-    qsort(s, 2, sizeof *s, span_cmp);
-    uint64_t at = 0;
-    for (int i = 0; i <= 2; i++) {
-        uint64_t end = i < 2 ? s[i].base : (1ull << 32);
-        if (end > at) {
-            uc_err e = uc_mmio_map(m->uc, at, end - at, hole_read, m, hole_write, m);
-            if (e == UC_ERR_OK)
-                e = uc_mem_protect(m->uc, at, end - at, UC_PROT_ALL);
-            if (e != UC_ERR_OK) {
-                snprintf(err, errlen, "cannot map the placeholder 0x%llx-0x%llx: %s", (unsigned long long)at,
-                         (unsigned long long)end, uc_strerror(e));
-                return false;
-            }
-        }
-        if (i < 2)
-            at = s[i].base + s[i].size;
+    uc_err e = uc_mmio_map(m->uc, at, size, hole_read, m, hole_write, m);
+    if (e == UC_ERR_OK)
+        e = uc_mem_protect(m->uc, at, size, UC_PROT_ALL);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "cannot map the placeholder 0x%llx-0x%llx: %s", (unsigned long long)at,
+                 (unsigned long long)(at + size - 1), uc_strerror(e));
+        return false;
     }
     return true;
 }
 
+/* Covers every part of the virtual address space that has no physical region with a
+ * placeholder: the 32-bit space for AArch32; for AArch64 the low 48-bit half (TTBR0) and the
+ * high half 0xffff000000000000.. (TTBR1). */
+static bool map_placeholders(Machine *m, char *err, size_t errlen)
+{
+    Span s[3] = {{m->cfg.ram_base, m->cfg.ram_size}, {m->cfg.uart_base, 0x1000}, {m->cfg.cycles_base, 0x1000}};
+    int n = (!m->a64 && m->cfg.cycles_base) ? 3 : 2;
+    qsort(s, (size_t)n, sizeof *s, span_cmp);
+    uint64_t top = m->a64 ? (1ull << 48) : (1ull << 32);
+    uint64_t at = 0;
+    for (int i = 0; i <= n; i++) {
+        uint64_t end = i < n ? s[i].base : top;
+        if (end > at && !placeholder(m, at, end - at, err, errlen))
+            return false;
+        if (i < n)
+            at = s[i].base + s[i].size;
+    }
+    if (m->a64 && !placeholder(m, 0xffff000000000000ull, 1ull << 48, err, errlen))
+        return false;
+    return true;
+}
+
+static bool cpu_is_a64(const char *cpu)
+{
+    return !strcmp(cpu, "cortex-a53") || !strcmp(cpu, "cortex-a57") || !strcmp(cpu, "cortex-a72");
+}
+
 static int cpu_model(const char *cpu)
 {
+    if (!strcmp(cpu, "cortex-a53")) return UC_CPU_ARM64_A53;
+    if (!strcmp(cpu, "cortex-a57")) return UC_CPU_ARM64_A57;
+    if (!strcmp(cpu, "cortex-a72")) return UC_CPU_ARM64_A72;
     if (!strcmp(cpu, "cortex-a7")) return UC_CPU_ARM_CORTEX_A7;
     if (!strcmp(cpu, "cortex-a9")) return UC_CPU_ARM_CORTEX_A9;
     return UC_CPU_ARM_CORTEX_A15;
@@ -200,7 +254,8 @@ Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, 
     m->cfg = *cfg;
     m->ev = events;
     m->max_insns = cfg->max_insns;
-    uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_ARM, &m->uc);
+    m->a64 = cpu_is_a64(cfg->cpu);
+    uc_err e = uc_open(m->a64 ? UC_ARCH_ARM64 : UC_ARCH_ARM, UC_MODE_ARM, &m->uc);
     if (e != UC_ERR_OK) {
         snprintf(err, errlen, "cannot open the engine: %s", uc_strerror(e));
         free(m);
@@ -223,11 +278,26 @@ Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, 
         goto fail;
     }
     physmem_add(&m->pm, cfg->ram_base, cfg->ram_size, m->ram);
-    if (!pl011_attach(m, err, errlen) || !map_placeholders(m, err, errlen) || !observer_attach(m, err, errlen) ||
-        !exceptions_attach(m, err, errlen))
+    if (m->a64) {
+        /* shared/ENGINE.md section 1: without SCR_EL3.RW, EL1 is treated as AArch32 and 48-bit
+         * walks fault. HCE is also set: with it HVC reaches the interrupt hook (intno 11);
+         * without it an HVC at EL1 is UNDEFINED (measured, a64_exception.c). */
+        a64_sysreg_write(m, 3, 6, 1, 1, 0, 0x501); /* SCR_EL3 = HCE | RW | NS */
+        a64_sysreg_write(m, 3, 4, 1, 1, 0, 1ull << 31); /* HCR_EL2 = RW */
+    }
+    if (!pl011_attach(m, err, errlen) || !cyclecounter_attach(m, err, errlen) || !map_placeholders(m, err, errlen) ||
+        !observer_attach(m, err, errlen) || !tlb_glue_attach(m, err, errlen) ||
+        !(m->a64 ? a64_exceptions_attach(m, err, errlen) && a64_sysreg_attach(m, err, errlen)
+                 : exceptions_attach(m, err, errlen)))
         goto fail;
     m->cs_ok = cs_open(CS_ARCH_ARM, CS_MODE_ARM, &m->cs_arm) == CS_ERR_OK &&
-               cs_open(CS_ARCH_ARM, CS_MODE_THUMB, &m->cs_thumb) == CS_ERR_OK;
+               cs_open(CS_ARCH_ARM, CS_MODE_THUMB, &m->cs_thumb) == CS_ERR_OK &&
+               cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &m->cs_a64) == CS_ERR_OK;
+    if (m->cs_ok) { /* instruction groups and register access for the cycle model's classes */
+        cs_option(m->cs_arm, CS_OPT_DETAIL, CS_OPT_ON);
+        cs_option(m->cs_thumb, CS_OPT_DETAIL, CS_OPT_ON);
+        cs_option(m->cs_a64, CS_OPT_DETAIL, CS_OPT_ON);
+    }
     machine_sync_regs(m);
     return m;
 fail:
@@ -242,7 +312,9 @@ void machine_destroy(Machine *m)
     if (m->cs_ok) {
         cs_close(&m->cs_arm);
         cs_close(&m->cs_thumb);
+        cs_close(&m->cs_a64);
     }
+    tlb_glue_destroy(m);
     if (m->uc)
         uc_close(m->uc);
     if (m->ram)
@@ -264,6 +336,18 @@ bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen)
     }
     if (!build_dtb(m, err, errlen))
         return false;
+    if (m->a64) {
+        /* Linux arm64 booting.rst: x0 = DTB, x1..x3 = 0, MMU off, EL1 (the reset EL here),
+         * DAIF masked */
+        set_reg64(m, UC_ARM64_REG_X0, m->cfg.dtb_addr);
+        set_reg64(m, UC_ARM64_REG_X1, 0);
+        set_reg64(m, UC_ARM64_REG_X2, 0);
+        set_reg64(m, UC_ARM64_REG_X3, 0);
+        set_reg32(m, UC_ARM64_REG_PSTATE, 0x3c5);
+        set_reg64(m, UC_ARM64_REG_PC, m->entry);
+        machine_sync_regs(m);
+        return true;
+    }
     set_reg32(m, UC_ARM_REG_R0, 0);
     set_reg32(m, UC_ARM_REG_R1, m->cfg.machine_id);
     set_reg32(m, UC_ARM_REG_R2, (uint32_t)m->cfg.dtb_addr);

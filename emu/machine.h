@@ -9,6 +9,7 @@
 #include "events.h"
 #include "mmu/physmem.h"
 #include "mmu/v7_short.h"
+#include "tlb/tlb.h"
 
 typedef struct Machine Machine;
 
@@ -46,6 +47,12 @@ bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen);
 /* Runs until the guest powers off, a limit is hit or something fails. */
 void machine_run(Machine *m, RunStats *st);
 
+/* One `--translate` line for va (no newline), from mmuscope's walker with the current
+ * registers: short descriptors, LPAE or AArch64 as the guest has set them up. */
+void machine_describe_va(Machine *m, uint64_t va, char *buf, size_t n);
+bool machine_is_a64(const Machine *m);
+/* The TLB and cycle model of the run (NULL with --core none). */
+TlbModel *machine_tlb(Machine *m);
 /* The guest's current translation registers (for the walker). */
 void machine_v7_regs(Machine *m, V7ShortRegs *out);
 const PhysMem *machine_physmem(const Machine *m);

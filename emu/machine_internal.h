@@ -7,6 +7,33 @@
 
 #include "cp15.h"
 #include "machine.h"
+#include "mmu/long_desc.h"
+#include "tlb/tlb.h"
+
+/* AArch64 EL1 translation and exception registers as the guest last wrote them (shadow kept
+ * from the MSR hook; a64_sysreg.c). */
+typedef struct A64Regs {
+    uint64_t sctlr, tcr, ttbr0, ttbr1, mair, contextidr, vbar;
+} A64Regs;
+
+/* The result of mmuscope's walker for one VA, whatever the descriptor format. */
+typedef struct Xlate {
+    bool ok;            /* mapped and permitted */
+    bool mmu_on;
+    uint64_t pa;
+    FaultRecord fault;  /* when !ok */
+    char mapping[32];   /* "1M-section", "4K-page", "2M-block", "flat", "fault" */
+    /* the walk, for the TLB model (valid when a final descriptor was found) */
+    bool mapped;        /* a final descriptor exists (even if this access is not permitted) */
+    uint64_t size;      /* bytes of the mapping */
+    int level, start_level;
+    int fmt;            /* 0 short descriptors, 1 4K, 2 16K, 3 64K granule (TlbWalkFmt order) */
+    bool ttbr1, global;
+    uint16_t asid;
+    uint8_t perms;      /* bit 0..5: EL1 r w x, EL0 r w x (TLB_P_* order) */
+    int ndesc;
+    uint64_t desc_pa[5];
+} Xlate;
 
 #define BLOCK_CACHE_SIZE 4096
 
@@ -18,10 +45,11 @@ typedef struct BlockInfo {
     uint32_t size;
     uint64_t gen;        /* translation generation it was decoded under */
     uint32_t ninsns;
-    uint32_t last_pc;    /* address of its last instruction */
+    uint64_t last_pc;    /* address of its last instruction */
     bool thumb;
     bool valid;
     bool ends_cp15;      /* last instruction is an MCR/MCRR to cp15 */
+    uint32_t classes[TLB_C_COUNT]; /* instruction classes for the cycle model (with a TLB model) */
     Cp15Op op;
 } BlockInfo;
 
@@ -45,11 +73,18 @@ struct Machine {
     EventSink *ev;
     uint8_t *ram;
     PhysMem pm;
-    csh cs_arm, cs_thumb;
+    csh cs_arm, cs_thumb, cs_a64;
     bool cs_ok;
     Pl011 uart;
     uint64_t entry;
     bool entry_thumb;
+    bool a64;                     /* an AArch64 CPU (cortex-a53/a57/a72) */
+    struct TlbGlue *tlbg;
+    uint64_t cc_latch, cc_ilatch;  /* cycle counter device latches */         /* the TLB model and its hooks (tlb_glue.c); NULL with --core none */
+    A64Regs a64r;
+    uint64_t el0_pending_esr, el0_pending_far; /* EL0 -> EL1 delivery in flight (a64_exception.c) */
+    bool el0_pending;
+    uc_hook el0_hook;
     uint64_t image_lo, image_hi;  /* physical extent of everything the loader placed */
 
     /* observer */
@@ -98,6 +133,34 @@ bool fetch_code(Machine *m, uint64_t va, void *buf, uint32_t len);
 /* Disassembles one instruction for events ("" when it cannot). */
 void disasm_one(Machine *m, uint64_t va, bool thumb, char *buf, size_t n);
 bool privileged_now(Machine *m);
+
+/* translate.c: mmuscope's walker for the current regime (short, LPAE or AArch64) */
+void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, Xlate *x);
+/* One --translate line (no newline) for va as a privileged read. */
+void machine_translate_line(Machine *m, uint64_t va, char *buf, size_t n);
+bool machine_mmu_on(Machine *m);
+uint64_t machine_pc(Machine *m);
+uint64_t reg64(Machine *m, int reg);
+void set_reg64(Machine *m, int reg, uint64_t v);
+/* insn_class.c */
+void count_insn_classes(Machine *m, uint64_t va, uint32_t size, bool thumb, uint32_t counts[TLB_C_COUNT]);
+/* tlb_glue.c */
+typedef struct TlbGlue TlbGlue;
+bool tlb_glue_attach(Machine *m, char *err, size_t errlen);
+void tlb_glue_destroy(Machine *m);
+void tlb_glue_block(Machine *m, const BlockInfo *b);
+void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value);
+/* cyclecounter.c */
+bool cyclecounter_attach(Machine *m, char *err, size_t errlen);
+/* a64_sysreg.c */
+bool a64_sysreg_attach(Machine *m, char *err, size_t errlen);
+void a64_sync_regs(Machine *m);
+uint64_t a64_sysreg_read(Machine *m, int op0, int op1, int crn, int crm, int op2);
+void a64_sysreg_write(Machine *m, int op0, int op1, int crn, int crm, int op2, uint64_t v);
+/* a64_exception.c */
+bool a64_exceptions_attach(Machine *m, char *err, size_t errlen);
+void a64_handle_pending_abort(Machine *m);
+void a64_handle_invalid_insn(Machine *m);
 
 /* loader.c */
 bool load_image(Machine *m, const char *path, char *err, size_t errlen);

@@ -68,20 +68,29 @@ static void decode_block(Machine *m, BlockInfo *b, uint64_t va, uint32_t size)
     b->size = size;
     b->gen = m->gen;
     b->valid = true;
+    if (m->a64) { /* A64: fixed 4-byte instructions; system instructions are hooked directly */
+        b->ninsns = size / 4;
+        b->last_pc = va + size - 4;
+        if (m->tlbg)
+            count_insn_classes(m, va, size, false, b->classes);
+        return;
+    }
     b->thumb = reg32(m, UC_ARM_REG_CPSR) & (1u << 5);
     uint64_t last;
     bool ok;
     b->ninsns = scan(m, va, va + size, b->thumb, &last, &ok);
     b->last_pc = (uint32_t)last;
+    if (m->tlbg)
+        count_insn_classes(m, va, size, b->thumb, b->classes);
     uint32_t insn = 0;
     if (!ok || !fetch_code(m, last, &insn, 4)) {
-        if (m->regs.sctlr & SCTLR_M) {
-            TranslationResult r;
-            v7_short_translate(&m->regs, &m->pm, (uint32_t)va, Access_Fetch, privileged_now(m), &r);
+        if (machine_mmu_on(m)) {
+            Xlate x;
+            machine_translate(m, va, Access_Fetch, privileged_now(m), &x);
             event_emit(m->ev, Ev_Error, va, m->insns,
                        "\"error\":\"walker_disagreement\",\"detail\":\"the engine executes a block at "
                        "0x%llx that mmuscope's walker gives as %s fault level %d\"",
-                       (unsigned long long)va, fault_type_name(r.fault.type), r.fault.level);
+                       (unsigned long long)va, fault_type_name(x.fault.type), x.fault.level);
         }
         return;
     }
@@ -123,6 +132,7 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
     case Cp15_Tlb:
         event_emit(m->ev, Ev_TlbMaintenance, pc, m->insns, "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"",
                    name, (unsigned long long)v, asmj);
+        tlb_glue_maintenance(m, name, v);
         break;
     case Cp15_Cache:
         event_emit(m->ev, Ev_CacheMaintenance, pc, m->insns,
@@ -246,17 +256,15 @@ static bool watch_mid_block_mcrs(Machine *m, const BlockInfo *b)
 
 static void check_first_translated(Machine *m, uint64_t va)
 {
-    TranslationResult r;
-    if (!v7_short_translate(&m->regs, &m->pm, (uint32_t)va, Access_Fetch, privileged_now(m), &r))
-        return;
-    if (r.pa == va)
+    Xlate x;
+    machine_translate(m, va, Access_Fetch, privileged_now(m), &x);
+    if (!x.ok || x.pa == va)
         return;
     m->first_translated_seen = true;
-    char mapping[32];
-    v7_short_mapping_name(&r, mapping, sizeof mapping);
+    int w = m->a64 ? 16 : 8;
     event_emit(m->ev, Ev_FirstTranslatedFetch, va, m->insns,
-               "\"va\":\"0x%08llx\",\"pa\":\"0x%08llx\",\"mapping\":\"%s\"", (unsigned long long)va,
-               (unsigned long long)r.pa, mapping);
+               "\"va\":\"0x%0*llx\",\"pa\":\"0x%08llx\",\"mapping\":\"%s\"", w, (unsigned long long)va,
+               (unsigned long long)x.pa, x.mapping);
 }
 
 static void check_time(Machine *m)
@@ -265,8 +273,8 @@ static void check_time(Machine *m)
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (now.tv_sec > m->deadline.tv_sec ||
         (now.tv_sec == m->deadline.tv_sec && now.tv_nsec >= m->deadline.tv_nsec))
-        machine_stop(m, Exit_TimeLimit, "time limit of %g s reached after %llu instructions (pc 0x%x)",
-                     m->cfg.timeout, (unsigned long long)m->insns, reg32(m, UC_ARM_REG_PC));
+        machine_stop(m, Exit_TimeLimit, "time limit of %g s reached after %llu instructions (pc 0x%llx)",
+                     m->cfg.timeout, (unsigned long long)m->insns, (unsigned long long)machine_pc(m));
 }
 
 static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
@@ -284,9 +292,11 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     }
 
     BlockInfo *b = &m->cache[cache_index(va, size)];
+    bool fresh = false;
     if (!(b->valid && b->va == va && b->size == size && b->gen == m->gen)) {
+        fresh = true;
         decode_block(m, b, va, size);
-        if (b->valid && watch_mid_block_mcrs(m, b)) {
+        if (b->valid && !m->a64 && watch_mid_block_mcrs(m, b)) {
             /* retranslate this block with its new code hooks and run it again from the start:
              * the PC write stops the block before its first instruction (see the top). */
             uc_ctl_remove_cache(m->uc, va, va + size);
@@ -298,9 +308,13 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     m->have_cur = true;
     m->blocks++;
     m->insns += b->ninsns;
-    if (m->regs.sctlr & SCTLR_M) {
+    if (m->tlbg)
+        tlb_glue_block(m, b);
+    if (machine_mmu_on(m)) {
         m->insns_mmu_on += b->ninsns;
-        if (!m->first_translated_seen)
+        /* once per decoded block: a block whose fetch was identity-mapped stays so until the
+         * translation generation changes, which re-decodes it */
+        if (!m->first_translated_seen && fresh)
             check_first_translated(m, va);
     }
     if (m->max_insns && m->insns >= m->max_insns)

@@ -1,5 +1,5 @@
-/* PSCI (Arm DEN 0022D) over SMC or HVC, SMC32 calling convention: function id in r0,
- * arguments in r1-r3, result in r0. */
+/* PSCI (Arm DEN 0022D) over SMC or HVC, SMC32 calling convention: function id in r0/w0,
+ * arguments in r1-r3 / x1-x3, result in r0 / x0. */
 #include <stdio.h>
 
 #include "machine_internal.h"
@@ -42,8 +42,8 @@ static bool implemented(uint32_t fn)
 
 void psci_call(Machine *m, uint64_t pc)
 {
-    uint32_t fn = reg32(m, UC_ARM_REG_R0);
-    uint32_t a1 = reg32(m, UC_ARM_REG_R1);
+    uint32_t fn = m->a64 ? (uint32_t)reg64(m, UC_ARM64_REG_X0) : reg32(m, UC_ARM_REG_R0);
+    uint32_t a1 = m->a64 ? (uint32_t)reg64(m, UC_ARM64_REG_X1) : reg32(m, UC_ARM_REG_R1);
     int32_t ret = PSCI_NOT_SUPPORTED;
     event_emit(m->ev, Ev_Psci, pc, m->insns, "\"function\":\"%s\",\"id\":\"0x%08x\",\"conduit\":\"%s\"",
                psci_name(fn), fn, m->cfg.psci == Psci_SMC ? "smc" : "hvc");
@@ -59,5 +59,8 @@ void psci_call(Machine *m, uint64_t pc)
         return;
     default: break;
     }
-    set_reg32(m, UC_ARM_REG_R0, (uint32_t)ret);
+    if (m->a64)
+        set_reg64(m, UC_ARM64_REG_X0, (uint64_t)(int64_t)ret); /* SMC64/SMC32 results sign-extend */
+    else
+        set_reg32(m, UC_ARM_REG_R0, (uint32_t)ret);
 }

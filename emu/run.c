@@ -27,22 +27,28 @@ void machine_run(Machine *m, RunStats *st)
         m->has_deadline = true;
     }
     while (m->reason == Exit_None) {
-        uint32_t pc = reg32(m, UC_ARM_REG_PC);
-        bool thumb = reg32(m, UC_ARM_REG_CPSR) & (1u << 5);
+        uint64_t pc = machine_pc(m);
+        bool thumb = !m->a64 && (reg32(m, UC_ARM_REG_CPSR) & (1u << 5));
         uc_err e = uc_emu_start(m->uc, pc | thumb, UINT64_MAX, 0, 0);
         if (m->reason != Exit_None)
             break;
         if (m->pending == Pending_DataAbort) {
-            handle_pending_abort(m);
+            if (m->a64)
+                a64_handle_pending_abort(m);
+            else
+                handle_pending_abort(m);
         } else if (e == UC_ERR_INSN_INVALID) {
-            handle_invalid_insn(m);
+            if (m->a64)
+                a64_handle_invalid_insn(m);
+            else
+                handle_invalid_insn(m);
         } else if (e != UC_ERR_OK) {
-            machine_stop(m, Exit_EngineError, "engine stopped: %s at pc 0x%x", uc_strerror(e),
-                         reg32(m, UC_ARM_REG_PC));
+            machine_stop(m, Exit_EngineError, "engine stopped: %s at pc 0x%llx", uc_strerror(e),
+                         (unsigned long long)machine_pc(m));
         } else {
             machine_stop(m, Exit_EngineError,
-                         "engine stopped at pc 0x%x with nothing left to run (a WFI that no interrupt can end?)",
-                         reg32(m, UC_ARM_REG_PC));
+                         "engine stopped at pc 0x%llx with nothing left to run (a WFI that no interrupt can end?)",
+                         (unsigned long long)machine_pc(m));
         }
     }
     pl011_flush(m);

@@ -24,7 +24,7 @@ typedef struct RunArgs {
     const char *machine;
     const char *sets[MAX_SETS];
     int nsets;
-    const char *events, *stats, *image;
+    const char *events, *stats, *image, *core;
     uint64_t vas[MAX_VAS];
     int nvas;
     const char *max_insns, *timeout;
@@ -48,8 +48,8 @@ static bool parse_vas(RunArgs *a, const char *list)
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         uint64_t v;
-        if (!parse_num(tok, &v) || v > 0xffffffffu) {
-            cli_error("--translate: '%s' is not a 32-bit virtual address", tok);
+        if (!parse_num(tok, &v)) {
+            cli_error("--translate: '%s' is not a virtual address", tok);
             return false;
         }
         if (a->nvas == MAX_VAS) {
@@ -115,7 +115,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"events", required_argument, 0, 'e'},  {"stats", required_argument, 0, 'S'},
         {"translate", required_argument, 0, 't'}, {"max-insns", required_argument, 0, 'n'},
         {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
-        {0, 0, 0, 0}};
+        {"core", required_argument, 0, 'c'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
@@ -130,6 +130,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
             a->sets[a->nsets++] = optarg;
             break;
         case 'e': a->events = optarg; break;
+        case 'c': a->core = optarg; break;
         case 'S': a->stats = optarg; break;
         case 't':
             if (!parse_vas(a, optarg))
@@ -180,6 +181,10 @@ static bool build_config(const RunArgs *a, MachineConfig *cfg)
             cli_error("--set: %s", err);
             return false;
         }
+    }
+    if (a->core && !config_set(cfg, "machine.core", a->core, err, sizeof err)) {
+        cli_error("--core: %s", err);
+        return false;
     }
     if (a->max_insns && !config_set(cfg, "limits.max_insns", a->max_insns, err, sizeof err)) {
         cli_error("--max-insns: %s", err);
@@ -234,7 +239,8 @@ static bool out_commit(OutFile *o, bool ok)
     return true;
 }
 
-static void write_stats(FILE *f, const MachineConfig *cfg, const char *image, const RunStats *st, const EventSink *ev)
+static void write_stats(FILE *f, Machine *m, const MachineConfig *cfg, const char *image, const RunStats *st,
+                        const EventSink *ev)
 {
     fprintf(f, "{\n  \"machine\": \"%s\",\n  \"cpu\": \"%s\",\n  \"image\": \"%s\",\n", cfg->name, cfg->cpu, image);
     fprintf(f, "  \"exit_reason\": \"%s\",\n  \"exit_status\": %d,\n", exit_reason_name(st->reason),
@@ -246,10 +252,20 @@ static void write_stats(FILE *f, const MachineConfig *cfg, const char *image, co
     fprintf(f, "  \"events\": {");
     for (int k = 0; k < Ev_Count; k++)
         fprintf(f, "%s\"%s\": %llu", k ? ", " : "", event_kind_name((EventKind)k), (unsigned long long)ev->count[k]);
-    fprintf(f, "}\n}\n");
+    fprintf(f, "}");
+    TlbModel *t = machine_tlb(m);
+    if (t) {
+        uint64_t cyc = tlb_cycles(t);
+        fprintf(f, ",\n  \"core\": \"%s\",\n  \"cycles\": %llu,\n  \"cpi\": %.4f,\n  \"tlb\": ",
+                tlb_model_config(t)->name, (unsigned long long)cyc, st->insns ? (double)cyc / (double)st->insns : 0.0);
+        tlb_stats_json(t, f);
+    } else {
+        fprintf(f, ",\n  \"core\": null");
+    }
+    fprintf(f, "\n}\n");
 }
 
-static void summary(const RunStats *st, const EventSink *ev)
+static void summary(Machine *m, const RunStats *st, const EventSink *ev)
 {
     double mips = st->wall_seconds > 0 ? (double)st->insns / st->wall_seconds / 1e6 : 0;
     fprintf(stderr, "mmuscope: %s: %s\n", exit_reason_name(st->reason), st->message);
@@ -264,6 +280,9 @@ static void summary(const RunStats *st, const EventSink *ev)
     if (ev->count[Ev_Error])
         fprintf(stderr, "mmuscope: warning: %llu error events (walker/engine disagreements): see --events\n",
                 (unsigned long long)ev->count[Ev_Error]);
+    TlbModel *t = machine_tlb(m);
+    if (t)
+        tlb_stats_print(t, stderr);
 }
 
 static bool do_dumps(Machine *m, const RunArgs *a)
@@ -297,6 +316,14 @@ int cmd_run(int argc, char **argv)
     if (!build_config(&a, &cfg))
         return EXIT_USAGE;
     char image[1024], err[1024];
+    const char *core = cfg.core[0] ? cfg.core : cfg.cpu;
+    if (strcmp(core, "none")) { /* a bad preset is bad input: say so before anything runs */
+        TlbConfig tc;
+        if (!tlb_config_load_preset(&tc, core, err, sizeof err)) {
+            cli_error("%s", err);
+            return EXIT_USAGE;
+        }
+    }
     if (!resolve_image(a.image, image, sizeof image))
         return EXIT_USAGE;
 
@@ -324,15 +351,15 @@ int cmd_run(int argc, char **argv)
     machine_run(m, &st);
     int status = exit_reason_status(st.reason);
     fflush(stdout);
-    summary(&st, &sink);
+    summary(m, &st, &sink);
 
     for (int i = 0; i < a.nvas; i++) {
-        V7ShortRegs regs;
-        TranslationResult r;
         char line[256];
-        machine_v7_regs(m, &regs);
-        v7_short_translate(&regs, machine_physmem(m), (uint32_t)a.vas[i], Access_Read, true, &r);
-        v7_short_format(&r, line, sizeof line);
+        if (!machine_is_a64(m) && a.vas[i] > 0xffffffffu) {
+            printf("0x%llx -> not a 32-bit virtual address\n", (unsigned long long)a.vas[i]);
+            continue;
+        }
+        machine_describe_va(m, a.vas[i], line, sizeof line);
         printf("%s\n", line);
     }
     fflush(stdout);
@@ -341,7 +368,7 @@ int cmd_run(int argc, char **argv)
         ok = false;
     if (a.stats) {
         if (out_open(&stf, a.stats)) {
-            write_stats(stf.f, &cfg, image, &st, &sink);
+            write_stats(stf.f, m, &cfg, image, &st, &sink);
             ok = out_commit(&stf, true) && ok;
         } else {
             ok = false;

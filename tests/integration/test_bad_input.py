@@ -53,11 +53,16 @@ def test_truncated_elf():
 
 
 def test_elf64_rejected():
-    """a 64-bit ELF is refused with a reason (AArch64 is not implemented yet)"""
-    hdr = b"\x7fELF" + bytes([2, 1, 1]) + bytes(57)
-    p = raw("run", write("a64.elf", hdr))
+    """a 64-bit ELF for another machine, or an AArch64 one on a 32-bit CPU, is refused"""
+    hdr = b"\x7fELF" + bytes([2, 1, 1]) + bytes(57)           # e_machine 0
+    p = raw("run", "--machine", "virt-a53", write("other64.elf", hdr))
     assert p.returncode == 2, p
-    assert "a64.elf" in one_line_error(p) and "32-bit" in one_line_error(p), p.stderr
+    assert "other64.elf" in one_line_error(p) and "not little-endian AArch64" in one_line_error(p), p.stderr
+    hdr = bytearray(hdr)
+    hdr[18:20] = (183).to_bytes(2, "little")                    # EM_AARCH64 = 183 (elf.h)
+    p = raw("run", write("a64.elf", bytes(hdr)))               # default machine: cortex-a15
+    assert p.returncode == 2, p
+    assert "a64.elf" in one_line_error(p) and "needs an AArch64 CPU" in one_line_error(p), p.stderr
 
 
 def test_garbage_raw_image():

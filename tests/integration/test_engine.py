@@ -151,5 +151,28 @@ def test_mid_block_mcr_every_iteration():
     assert r.stats["instructions"] == 21, r.stats
 
 
+def test_a32_cycle_counter():
+    """the AArch32 cycle-counter page: ID, and a 100-iteration loop costs the preset's cycles"""
+    import subprocess
+    from harness import LLVM_NM
+    gdir = os.environ.get("MMUSCOPE_GUEST_DIR", "build/tests/guests")
+    nm = subprocess.run([LLVM_NM, os.path.join(gdir, "a32_cycles.elf")], capture_output=True, text=True,
+                        check=True).stdout
+    res = [int(l.split()[0], 16) for l in nm.splitlines() if l.endswith(" results")][0]
+    dump = os.path.join(TMP, "cycles.bin")
+    r = mmuscope("--dump-phys", f"0x{res:x},20,{dump}", os.path.join(gdir, "a32_cycles.bin"))
+    assert r.status == 0, r
+    with open(dump, "rb") as f:
+        ident, c1, c2, c2_hi, insns = struct.unpack("<5I", f.read())
+    assert ident == 0x43534D4D, hex(ident)          # "MMSC" read as a little-endian word
+    # cortex-a15 preset: subs (ALU 1) + bne (branch 1) per iteration = 2; 100 iterations = 200,
+    # plus the instructions sharing the second read's block (5 more at most, loads 1 each)
+    assert 200 <= c2 - c1 <= 200 + 5 * 4, (c1, c2)
+    assert c2_hi == 0
+    # the instruction count read at the end: 5 + 200 + a few, never more than the run's total
+    assert 205 <= insns <= r.stats["instructions"], (insns, r.stats["instructions"])
+    assert r.stats["cycles"] >= c2
+
+
 if __name__ == "__main__":
     run_tests([v for k, v in sorted(globals().items()) if k.startswith("test_")])

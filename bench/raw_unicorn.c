@@ -1,0 +1,65 @@
+/* The baseline of bench/run.sh: runs a raw AArch64 image on Unicorn 2.0.1 with no hooks but
+ * one UC_HOOK_INTR (taken once, at the guest's final PSCI HVC), the same RAM and CPU setup as
+ * mmuscope's virt-a53 machine, and prints the wall time. Usage: raw_unicorn IMAGE.bin LOAD_PA */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unicorn/unicorn.h>
+
+static void on_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+    (void)intno;
+    (void)user;
+    uc_emu_stop(uc);
+}
+
+static uint64_t uart_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+    (void)uc, (void)off, (void)size, (void)user;
+    return 0;
+}
+
+static void uart_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
+{
+    (void)uc, (void)off, (void)size, (void)v, (void)user;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: raw_unicorn IMAGE.bin LOAD_PA\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "rb");
+    if (!f) {
+        fprintf(stderr, "raw_unicorn: %s: cannot open\n", argv[1]);
+        return 2;
+    }
+    static uint8_t img[16 << 20];
+    size_t n = fread(img, 1, sizeof img, f);
+    fclose(f);
+    uint64_t load = strtoull(argv[2], NULL, 0);
+    uc_engine *uc;
+    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK)
+        return 1;
+    uc_ctl(uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1), UC_CPU_ARM64_A53);
+    uc_arm64_cp_reg scr = {.crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0, .val = 0x501};
+    uc_arm64_cp_reg hcr = {.crn = 1, .crm = 1, .op0 = 3, .op1 = 4, .op2 = 0, .val = 1ull << 31};
+    uc_reg_write(uc, UC_ARM64_REG_CP_REG, &scr);
+    uc_reg_write(uc, UC_ARM64_REG_CP_REG, &hcr);
+    uc_mem_map(uc, 0x80000000, 256 << 20, UC_PROT_ALL);
+    uc_mmio_map(uc, 0x09000000, 0x1000, uart_read, NULL, uart_write, NULL);
+    uc_mem_write(uc, load, img, n);
+    uc_hook h;
+    uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)on_intr, NULL, 1, 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uc_err e = uc_emu_start(uc, load, 0, 0, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t pc;
+    uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+    printf("raw_unicorn: %s, stopped at pc 0x%llx, %.6f s\n", uc_strerror(e), (unsigned long long)pc,
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    uc_close(uc);
+    return e == UC_ERR_OK ? 0 : 1;
+}

@@ -1,0 +1,299 @@
+/* Puts every instruction fetch and every load/store of the run through the TLB model
+ * (tlb/), walking with mmuscope's own walker on a miss, and charges the cycle model.
+ *
+ * - Fetches: one lookup per executed translation block (its first page; a block that crosses
+ *   a page boundary also looks up its last page).
+ * - Loads/stores: UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE on every access (virtual addresses).
+ * - With the MMU off there is no translation and no lookup; instructions are still costed.
+ * - Stale entries: every fill records the PA of the final descriptor it came from. A store to
+ *   a page holding recorded descriptors checks the descriptor it wrote; the TLB entries derived
+ *   from it become suspects, and the next hit on a suspect re-walks: a different answer is a
+ *   `stale_tlb_hit` event (the model keeps using the cached entry, as hardware would). The
+ *   record is a fixed-size table (a newer fill may evict an older record, so a stale hit can
+ *   go unreported, never the reverse). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine_internal.h"
+
+#define RMAP_SLOTS 8192
+#define MAX_SUSPECTS 64
+
+typedef struct RmapEntry {
+    uint64_t desc_pa; /* 0: empty */
+    uint64_t va, size;
+    uint16_t asid;
+    bool global;
+} RmapEntry;
+
+struct TlbGlue {
+    TlbModel *model;
+    uint64_t asid_gen;
+    uint16_t asid;
+    uint8_t *pt_pages;          /* one byte per RAM page: holds a recorded final descriptor */
+    uint64_t ram_base, ram_pages;
+    RmapEntry rmap[RMAP_SLOTS];
+    RmapEntry suspects[MAX_SUSPECTS];
+    int nsuspects;
+    uint64_t stale_hits;
+};
+
+static unsigned rmap_slot(uint64_t desc_pa)
+{
+    return (unsigned)((desc_pa >> 3) ^ (desc_pa >> 15)) & (RMAP_SLOTS - 1);
+}
+
+static uint16_t current_asid(Machine *m)
+{
+    TlbGlue *g = m->tlbg;
+    if (g->asid_gen == m->gen + 1)
+        return g->asid;
+    uint16_t asid;
+    if (m->a64) {
+        uint64_t ttbr = (m->a64r.tcr & (1ull << 22)) ? m->a64r.ttbr1 : m->a64r.ttbr0; /* TCR.A1 */
+        asid = (uint16_t)(ttbr >> 48);
+        if (!(m->a64r.tcr & (1ull << 36))) /* TCR.AS = 0: 8-bit ASIDs */
+            asid &= 0xff;
+    } else if (m->regs.ttbcr & (1u << 31)) {
+        Xlate x;
+        machine_translate(m, 0, Access_Read, true, &x); /* the LPAE walker reads the 64-bit TTBR */
+        asid = x.asid;
+    } else {
+        asid = (uint16_t)(m->regs.contextidr & 0xff);
+    }
+    g->asid = asid;
+    g->asid_gen = m->gen + 1;
+    return asid;
+}
+
+/* log2 of a translation table's size at `level` (short: L1 16 KiB, L2 1 KiB; long: granule) */
+static uint64_t table_mask(int fmt, int level)
+{
+    if (fmt == 0)
+        return level == 1 ? 0x3fff : 0x3ff;
+    return fmt == 2 ? 0x3fff : fmt == 3 ? 0xffff : 0xfff;
+}
+
+static void note_fill(TlbGlue *g, const Xlate *x, uint64_t base, uint16_t asid)
+{
+    if (x->ndesc == 0)
+        return;
+    uint64_t dpa = x->desc_pa[x->ndesc - 1];
+    uint64_t page = (dpa - g->ram_base) >> 12;
+    if (dpa < g->ram_base || page >= g->ram_pages)
+        return;
+    g->pt_pages[page] = 1;
+    RmapEntry *e = &g->rmap[rmap_slot(dpa)];
+    *e = (RmapEntry){dpa | 1, base, x->size, asid, x->global}; /* | 1: never 0 */
+}
+
+/* Walks va with mmuscope's walker and fills the side's TLBs; returns the PA (or va when
+ * there is no mapping) and sets *mapped. */
+static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType a, uint16_t asid, bool *mapped)
+{
+    TlbGlue *g = m->tlbg;
+    Xlate x;
+    machine_translate(m, va, a, privileged_now(m), &x);
+    *mapped = x.mapped;
+    /* the walk cache serves the levels above the one it returns */
+    uint64_t table_pa = 0;
+    int next = tlb_walk_begin(g->model, va, (TlbWalkFmt)x.fmt, x.start_level, x.ttbr1, asid, 0, &table_pa);
+    int last = x.start_level + (x.ndesc ? x.ndesc : 1) - 1;
+    unsigned reads = next > last ? 1 : (unsigned)(last - next + 1);
+    for (int i = 0; i + 1 < x.ndesc; i++) /* table descriptors: level start+i points to desc_pa[i+1]'s table */
+        tlb_walk_cache_insert(g->model, va, (TlbWalkFmt)x.fmt, x.start_level + i, x.ttbr1, asid, 0,
+                              x.desc_pa[i + 1] & ~table_mask(x.fmt, x.start_level + i + 1));
+    tlb_walk_end(g->model, reads, asid);
+    if (!x.mapped)
+        return va;
+    uint64_t off = va & (x.size - 1);
+    TlbMapping map = {va - off, x.pa - off, x.size, asid, 0, x.global, x.perms, 0, (uint8_t)x.level};
+    tlb_fill(g->model, side, va, &map);
+    note_fill(g, &x, va - off, asid);
+    return x.pa;
+}
+
+static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
+{
+    TlbGlue *g = m->tlbg;
+    for (int i = 0; i < g->nsuspects; i++) {
+        RmapEntry *s = &g->suspects[i];
+        if (va < s->va || va - s->va >= s->size || (!s->global && s->asid != asid))
+            continue;
+        Xlate x;
+        machine_translate(m, va, Access_Read, true, &x);
+        if (!x.mapped || x.pa != r->e.out_pa) {
+            g->stale_hits++;
+            char now[40];
+            if (x.mapped)
+                snprintf(now, sizeof now, "\"0x%llx\"", (unsigned long long)x.pa);
+            else
+                snprintf(now, sizeof now, "\"fault\"");
+            event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
+                       "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d",
+                       (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level);
+        }
+        g->suspects[i] = g->suspects[--g->nsuspects];
+        return;
+    }
+}
+
+/* A store to physical pa: did it rewrite a descriptor some TLB entry came from? */
+static void note_store(TlbGlue *g, uint64_t pa, int size)
+{
+    uint64_t page = (pa - g->ram_base) >> 12;
+    if (pa < g->ram_base || page >= g->ram_pages || !g->pt_pages[page])
+        return;
+    for (uint64_t d = pa & ~7ull; d < pa + (uint64_t)size; d += 8) {
+        for (uint64_t dd = d; dd < d + 8; dd += 4) { /* short descriptors are 4 bytes */
+            RmapEntry *e = &g->rmap[rmap_slot(dd)];
+            if (e->desc_pa != (dd | 1))
+                continue;
+            if (g->nsuspects < MAX_SUSPECTS)
+                g->suspects[g->nsuspects++] = *e;
+            e->desc_pa = 0;
+        }
+    }
+}
+
+static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, int64_t value, void *user)
+{
+    (void)uc;
+    (void)value;
+    Machine *m = user;
+    if (m->probing)
+        return;
+    TlbGlue *g = m->tlbg;
+    bool write = type == UC_MEM_WRITE;
+    uint64_t pa = va;
+    if (machine_mmu_on(m)) {
+        TlbSide side = write ? TLB_SIDE_STORE : TLB_SIDE_LOAD;
+        uint16_t asid = current_asid(m);
+        TlbResult r;
+        if (tlb_lookup(g->model, side, va, asid, 0, &r)) {
+            pa = r.e.out_pa;
+            if (g->nsuspects)
+                check_suspect(m, va, asid, &r);
+        } else {
+            bool mapped;
+            pa = walk_and_fill(m, side, va, write ? Access_Write : Access_Read, asid, &mapped);
+        }
+    }
+    if (write)
+        note_store(g, pa, size);
+}
+
+void tlb_glue_block(Machine *m, const BlockInfo *b)
+{
+    TlbGlue *g = m->tlbg;
+    tlb_block_cost(g->model, b->classes);
+    if (!machine_mmu_on(m))
+        return;
+    uint16_t asid = current_asid(m);
+    uint64_t pages[2] = {b->va, b->va + (b->size ? b->size - 1 : 0)};
+    int n = (pages[0] >> 12) == (pages[1] >> 12) ? 1 : 2;
+    for (int i = 0; i < n; i++) {
+        TlbResult r;
+        if (tlb_lookup(g->model, TLB_SIDE_FETCH, pages[i], asid, 0, &r)) {
+            if (g->nsuspects)
+                check_suspect(m, pages[i], asid, &r);
+        } else {
+            bool mapped;
+            walk_and_fill(m, TLB_SIDE_FETCH, pages[i], Access_Fetch, asid, &mapped);
+        }
+    }
+}
+
+void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value)
+{
+    TlbGlue *g = m->tlbg;
+    if (!g)
+        return;
+    TlbInval inv = {0};
+    bool is;
+    if (!tlb_inval_op_from_name(op, &inv.op, &is))
+        return; /* ITLB*/ /*DTLB* forms and the like: not modelled separately */
+    if (m->a64) {
+        /* TLBI VAE1 and friends: Xt[43:0] = VA[55:12], Xt[63:48] = ASID (D5.10.2) */
+        uint64_t va = (value & ((1ull << 44) - 1)) << 12;
+        if (va & (1ull << 55))
+            va |= 0xff00000000000000ull; /* sign-extend from bit 55 (TTBR1 addresses) */
+        inv.va = va;
+        inv.asid = (uint16_t)(value >> 48);
+        if (!(m->a64r.tcr & (1ull << 36)))
+            inv.asid &= 0xff;
+    } else {
+        /* TLBIMVA: MVA[31:12] | ASID[7:0]; TLBIASID: ASID[7:0]; TLBIMVAA: MVA (B4.2.3) */
+        inv.va = value & ~0xfffull;
+        inv.asid = (uint16_t)(value & 0xff);
+    }
+    tlb_invalidate(g->model, &inv);
+    /* suspects the operation removed from the TLBs can no longer hit */
+    for (int i = 0; i < g->nsuspects; i++) {
+        RmapEntry *s = &g->suspects[i];
+        bool gone = inv.op == TLB_INV_ALL ||
+                    (inv.op == TLB_INV_ASID && !s->global && s->asid == inv.asid) ||
+                    ((inv.op == TLB_INV_VA || inv.op == TLB_INV_VAL) && inv.va - s->va < s->size &&
+                     (s->global || s->asid == inv.asid)) ||
+                    ((inv.op == TLB_INV_VAA || inv.op == TLB_INV_VAAL) && inv.va - s->va < s->size);
+        if (gone)
+            g->suspects[i--] = g->suspects[--g->nsuspects];
+    }
+}
+
+bool tlb_glue_attach(Machine *m, char *err, size_t errlen)
+{
+    const char *core = m->cfg.core[0] ? m->cfg.core : m->cfg.cpu;
+    if (!strcmp(core, "none"))
+        return true;
+    TlbConfig c;
+    if (!tlb_config_load_preset(&c, core, err, errlen))
+        return false;
+    TlbGlue *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    g->model = tlb_model_create(&c, err, errlen);
+    g->ram_base = m->cfg.ram_base;
+    g->ram_pages = m->cfg.ram_size >> 12;
+    g->pt_pages = calloc(g->ram_pages ? g->ram_pages : 1, 1);
+    if (!g->model || !g->pt_pages) {
+        if (!g->model && !err[0])
+            snprintf(err, errlen, "cannot create the TLB model");
+        tlb_model_destroy(g->model);
+        free(g->pt_pages);
+        free(g);
+        return false;
+    }
+    m->tlbg = g;
+    uc_hook h;
+    uc_err e = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)on_access, m, 1, 0);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "cannot add the memory hook: %s", uc_strerror(e));
+        return false;
+    }
+    return true;
+}
+
+void tlb_glue_destroy(Machine *m)
+{
+    TlbGlue *g = m->tlbg;
+    if (!g)
+        return;
+    tlb_model_destroy(g->model);
+    free(g->pt_pages);
+    free(g);
+    m->tlbg = NULL;
+}
+
+TlbModel *machine_tlb(Machine *m)
+{
+    return m->tlbg ? m->tlbg->model : NULL;
+}
+
+uint64_t machine_stale_hits(Machine *m)
+{
+    return m->tlbg ? m->tlbg->stale_hits : 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * a64_exc: a minimal AArch64 guest for mmuscope's exception delivery (tests/integration/
+ * test_a64_engine.py). Loaded raw at 0x80800000, entered at EL1h with the MMU off.
+ *
+ * Static tables, 4 KiB granule, TCR_EL1.T0SZ = 25 (39-bit VAs, walk starts at level 1):
+ *   L1[0]  0x00000000 1 GiB block, Device-nGnRnE, XN  (the PL011 at 0x09000000)
+ *   L1[1]  invalid                                     (0x40000000: translation fault, level 1)
+ *   L1[2]  -> l2                                       (0x80000000..0xbfffffff)
+ *   l2[4]  0x80800000 2 MiB, EL1 RW, EL0 none, UXN     (this image, its data and stack)
+ *   l2[5]  0x80a00000 2 MiB, AP=11 (RO at EL0 and EL1), PXN  (the EL0 program)
+ *   l2[6]  0x80c00000 2 MiB, EL1 RW, EL0 none, XN      (kernel-only data the EL0 program reads)
+ *   l2[7]  0x80e00000 2 MiB, AP=10 (EL1 RO), XN       (write: permission fault, level 2)
+ *   l2[8]  0x81000000 2 MiB, AF = 0                    (read: access flag fault, level 2)
+ * Each fault's ESR_EL1/FAR_EL1/ELR_EL1/SPSR_EL1 as the guest reads them are stored in `results`
+ * (4 x 8 bytes per exception); the test dumps them with --dump-phys.
+ */
+	.section .text.boot, "ax"
+	.globl	_start
+_start:
+	ldr	x0, =stack_top
+	mov	sp, x0
+	adr	x0, vectors
+	msr	vbar_el1, x0
+	ldr	x0, =0x00ff			// MAIR: Attr0 = Normal WB RWA, Attr1 = Device-nGnRnE
+	msr	mair_el1, x0
+	ldr	x0, =0x803519			// T0SZ 25, IRGN0/ORGN0 WBWA, SH0 inner, TG0 4K, EPD1
+	msr	tcr_el1, x0
+	adr	x0, l1
+	msr	ttbr0_el1, x0
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	mrs	x0, sctlr_el1
+	ldr	x1, =0x1005			// M | C | I
+	orr	x0, x0, x1
+	msr	sctlr_el1, x0
+	isb
+
+	movz	x1, #0x4000, lsl #16		// 1: read 0x40000000 (unmapped)
+	ldr	x2, [x1]
+	movz	x1, #0x80e0, lsl #16		// 2: write 0x80e00008 (read-only at EL1)
+	str	x2, [x1, #8]
+	movz	x1, #0x8100, lsl #16		// 3: read 0x81000010 (AF = 0)
+	ldr	x2, [x1, #16]
+
+	ldr	x0, =0x80a00000			// 4: EL0 program reads kernel-only 0x80c00000
+	msr	elr_el1, x0
+	msr	spsr_el1, xzr			// EL0t
+	eret
+
+back_in_el1:
+	movz	w0, #0x8400, lsl #16		// PSCI SYSTEM_OFF
+	add	w0, w0, #8
+	hvc	#0
+1:	b	1b
+
+	.ltorg
+
+/* Record ESR, FAR, ELR, SPSR at results[count]. Clobbers x9-x12. */
+	.macro	record
+	adr	x9, count
+	ldr	x10, [x9]
+	add	x11, x10, #1
+	str	x11, [x9]
+	adr	x9, results
+	add	x9, x9, x10, lsl #5
+	mrs	x11, esr_el1
+	mrs	x12, far_el1
+	stp	x11, x12, [x9]
+	mrs	x11, elr_el1
+	mrs	x12, spsr_el1
+	stp	x11, x12, [x9, #16]
+	.endm
+
+	.balign	2048
+vectors:
+	.balign	0x80				// 0x000 current EL, SP_EL0
+	b	bad
+	.balign	0x200				// 0x200 current EL, SP_ELx, synchronous
+vectors_cur_sync:
+	record
+	mrs	x11, elr_el1			// skip the faulting instruction
+	add	x11, x11, #4
+	msr	elr_el1, x11
+	eret
+	.org	vectors + 0x400			// 0x400 lower EL, AArch64, synchronous
+vectors_low_sync:
+	record
+	adr	x11, back_in_el1
+	msr	elr_el1, x11
+	mov	x11, #0x3c5			// EL1h, DAIF masked
+	msr	spsr_el1, x11
+	eret
+	.org	vectors + 0x480			// 0x480 lower EL, IRQ: must never be reached
+	b	bad
+	.org	vectors + 0x800
+bad:
+	adr	x9, count
+	mov	x10, #0xbad
+	str	x10, [x9]
+	movz	w0, #0x8400, lsl #16
+	add	w0, w0, #8
+	hvc	#0
+	b	bad
+
+	.data
+	.balign	4096
+l1:
+	.quad	0x0060000000000405		// block 0x00000000, AttrIndx 1, AF, PXN|UXN
+	.quad	0
+	.quad	l2 + 3				// table
+	.fill	509, 8, 0
+l2:
+	.fill	4, 8, 0
+	.quad	0x0040000080800701		// 0x80800000: AttrIndx 0, SH inner, AF, UXN
+	.quad	0x0020000080a007c1		// 0x80a00000: AP=11, AF, PXN
+	.quad	0x0060000080c00701		// 0x80c00000: AP=00, XN
+	.quad	0x0060000080e00781		// 0x80e00000: AP=10 (EL1 read-only)
+	.quad	0x0060000081000301		// 0x81000000: AF = 0
+	.fill	503, 8, 0
+	.globl	count
+count:	.quad	0
+	.globl	results
+results:
+	.fill	4 * 4, 8, 0
+	.balign	16
+	.fill	512, 8, 0
+stack_top:
+
+	.section .text.el0, "ax"
+el0_program:
+	movz	x1, #0x80c0, lsl #16
+	ldr	x2, [x1, #0x18]			// permission fault at EL0 (AP=00)
+	b	el0_program

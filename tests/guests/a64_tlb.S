@@ -1,0 +1,101 @@
+/*
+ * a64_tlb: stale TLB entries and the guest-visible cycle counter (tests/integration/
+ * test_a64_tlb.py). Loaded raw at 0x80800000, entered at EL1h with the MMU off.
+ * Tables as a64_exc.S (4 KiB granule, T0SZ = 25, walk from level 1), with
+ *   l2[4]  0x80800000 2 MiB block: this image
+ *   l2[7]  VA 0x80e00000 2 MiB block -> PA 0x81000000 at first, then rewritten to 0x81200000
+ * Steps (each read is of VA 0x80e00000):
+ *   1. read                         -> walks, fills the TLB with PA 0x81000000
+ *   2. rewrite l2[7] to 0x81200000, no TLBI; read -> a stale hit (the model still has 0x81000000)
+ *   3. TLBI VAE1 (ASID 0, VA 0x80e00000), DSB, ISB; read -> walks again: 0x81200000, no event
+ *   4. rewrite l2[7] back to 0x81000000 with the TLBI this time; read -> no event
+ * Around step 5 (a loop of 1000 iterations) PMCCNTR_EL0 is read twice; both values and the
+ * values read in steps 1-4 are stored in `results`.
+ */
+	.section .text.boot, "ax"
+	.globl	_start
+_start:
+	ldr	x0, =0x00ff
+	msr	mair_el1, x0
+	ldr	x0, =0x803519
+	msr	tcr_el1, x0
+	adr	x0, l1
+	msr	ttbr0_el1, x0
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	mrs	x0, sctlr_el1
+	ldr	x1, =0x1005
+	orr	x0, x0, x1
+	msr	sctlr_el1, x0
+	isb
+
+	/* what lives at the two physical pages, written through the identity map of l2[8]/l2[9] */
+	movz	x1, #0x8100, lsl #16
+	movz	x2, #0x1111
+	str	x2, [x1]
+	movz	x1, #0x8120, lsl #16
+	movz	x2, #0x2222
+	str	x2, [x1]
+
+	adr	x20, results
+	movz	x10, #0x80e0, lsl #16		// the VA under test
+	adr	x11, l2 + 7 * 8			// its descriptor
+	ldr	x12, =0x0060000081000701	// -> 0x81000000
+	ldr	x13, =0x0060000081200701	// -> 0x81200000
+
+	ldr	x2, [x10]			// 1
+	str	x2, [x20], #8
+
+	str	x13, [x11]			// 2: rewrite, forget the TLBI
+	dsb	ish
+	ldr	x2, [x10]
+	str	x2, [x20], #8
+
+	lsr	x3, x10, #12			// 3: TLBI VAE1, Xt = VA[55:12], ASID 0
+	tlbi	vae1, x3
+	dsb	ish
+	isb
+	ldr	x2, [x10]
+	str	x2, [x20], #8
+
+	str	x12, [x11]			// 4: rewrite with the TLBI
+	dsb	ishst
+	tlbi	vae1, x3
+	dsb	ish
+	isb
+	ldr	x2, [x10]
+	str	x2, [x20], #8
+
+	mrs	x4, pmccntr_el0			// 5
+	mov	x5, #1000
+1:	add	x6, x6, #1
+	subs	x5, x5, #1
+	b.ne	1b
+	mrs	x7, pmccntr_el0
+	stp	x4, x7, [x20]
+
+	movz	w0, #0x8400, lsl #16
+	add	w0, w0, #8
+	hvc	#0
+2:	b	2b
+	.ltorg
+
+	.data
+	.balign	4096
+l1:
+	.quad	0x0060000000000405
+	.quad	0
+	.quad	l2 + 3
+	.fill	509, 8, 0
+l2:
+	.fill	4, 8, 0
+	.quad	0x0040000080800701		// 0x80800000: this image
+	.fill	2, 8, 0
+	.quad	0x0060000081000701		// 0x80e00000 -> 0x81000000 (rewritten by the test)
+	.quad	0x0060000081000701		// 0x81000000 identity
+	.quad	0x0060000081200701		// 0x81200000 identity
+	.fill	502, 8, 0
+	.globl	results
+results:
+	.fill	6, 8, 0
