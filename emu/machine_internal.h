@@ -105,6 +105,8 @@ struct Machine {
     uint64_t max_insns;
     struct timespec deadline;
     bool has_deadline;
+    bool progress, progress_shown;  /* stderr is a terminal: progress line */
+    double progress_start, progress_last;
 
     /* stop */
     ExitReason reason;

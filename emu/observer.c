@@ -267,10 +267,32 @@ static void check_first_translated(Machine *m, uint64_t va)
                (unsigned long long)x.pa, x.mapping);
 }
 
+/* On a terminal, a progress line every second: instructions, MIPS, modelled cycles. */
+static void progress(Machine *m, const struct timespec *now)
+{
+    if (!m->progress)
+        return;
+    double t = (double)now->tv_sec + (double)now->tv_nsec * 1e-9;
+    if (m->progress_start == 0) {
+        m->progress_start = m->progress_last = t;
+        return;
+    }
+    if (t - m->progress_last < 1.0)
+        return;
+    m->progress_last = t;
+    TlbModel *tm = machine_tlb(m);
+    fprintf(stderr, "\rmmuscope: %llu instructions, %.1f MIPS, %llu cycles   ", (unsigned long long)m->insns,
+            (double)m->insns / (t - m->progress_start) / 1e6, (unsigned long long)(tm ? tlb_cycles(tm) : 0));
+    m->progress_shown = true;
+}
+
 static void check_time(Machine *m)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    progress(m, &now);
+    if (!m->has_deadline)
+        return;
     if (now.tv_sec > m->deadline.tv_sec ||
         (now.tv_sec == m->deadline.tv_sec && now.tv_nsec >= m->deadline.tv_nsec))
         machine_stop(m, Exit_TimeLimit, "time limit of %g s reached after %llu instructions (pc 0x%llx)",
@@ -320,7 +342,7 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     if (m->max_insns && m->insns >= m->max_insns)
         machine_stop(m, Exit_InsnLimit, "instruction limit of %llu reached (pc 0x%llx)",
                      (unsigned long long)m->max_insns, (unsigned long long)va);
-    if (m->has_deadline && (m->blocks & 0x3ff) == 0)
+    if ((m->has_deadline || m->progress) && (m->blocks & 0x3ff) == 0)
         check_time(m);
 }
 

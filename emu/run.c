@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "machine_internal.h"
 
@@ -26,6 +27,7 @@ void machine_run(Machine *m, RunStats *st)
         }
         m->has_deadline = true;
     }
+    m->progress = isatty(STDERR_FILENO);
     while (m->reason == Exit_None) {
         uint64_t pc = machine_pc(m);
         bool thumb = !m->a64 && (reg32(m, UC_ARM_REG_CPSR) & (1u << 5));
@@ -52,6 +54,8 @@ void machine_run(Machine *m, RunStats *st)
         }
     }
     pl011_flush(m);
+    if (m->progress_shown)
+        fputc('\n', stderr);
     memset(st, 0, sizeof *st);
     st->insns = m->insns;
     st->insns_mmu_on = m->insns_mmu_on;
