@@ -79,6 +79,24 @@ static bool parse_dump(RunArgs *a, char *spec)
     return true;
 }
 
+/* Appends the NAME of every NAME.bin in DIR to the comma-separated list AVAIL. */
+static void list_images(const char *dir, char *avail, size_t cap)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && !strcmp(e->d_name + l - 4, ".bin") && strlen(avail) + l + 3 < cap) {
+            if (avail[0])
+                strcat(avail, ", ");
+            strncat(avail, e->d_name, l - 4);
+        }
+    }
+    closedir(d);
+}
+
 /* An IMAGE is a path, or the name of a firmware image the build produced. */
 static bool resolve_image(const char *arg, char *out, size_t n)
 {
@@ -86,19 +104,31 @@ static bool resolve_image(const char *arg, char *out, size_t n)
         snprintf(out, n, "%s", arg);
         return true;
     }
+    /* Images live in the firmware build directory or one of its subdirectories
+     * (firmware/arm64/, firmware/tlb-bench/ build into their own). */
     snprintf(out, n, "%s/%s.bin", MMUSCOPE_FIRMWARE_DIR, arg);
     if (access(out, R_OK) == 0)
         return true;
-    char avail[512] = "";
+    char avail[1024] = "";
     DIR *d = opendir(MMUSCOPE_FIRMWARE_DIR);
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
-            size_t l = strlen(e->d_name);
-            if (l > 4 && !strcmp(e->d_name + l - 4, ".bin") && strlen(avail) + l < sizeof avail - 4) {
-                if (avail[0])
-                    strcat(avail, ", ");
-                strncat(avail, e->d_name, l - 4);
+            if (e->d_name[0] != '.' && e->d_type == DT_DIR) {
+                snprintf(out, n, "%s/%s/%s.bin", MMUSCOPE_FIRMWARE_DIR, e->d_name, arg);
+                if (access(out, R_OK) == 0) {
+                    closedir(d);
+                    return true;
+                }
+            }
+        }
+        rewinddir(d);
+        list_images(MMUSCOPE_FIRMWARE_DIR, avail, sizeof avail);
+        while ((e = readdir(d))) {
+            if (e->d_name[0] != '.' && e->d_type == DT_DIR) {
+                char sub[600];
+                snprintf(sub, sizeof sub, "%s/%s", MMUSCOPE_FIRMWARE_DIR, e->d_name);
+                list_images(sub, avail, sizeof avail);
             }
         }
         closedir(d);
