@@ -4,7 +4,14 @@
  *     0x00 CYCLES_LO  0x04 CYCLES_HI (latched when CYCLES_LO is read)
  *     0x08 INSNS_LO   0x0c INSNS_HI  (latched when INSNS_LO is read)
  *     0x10 ID = 0x4353'4d4d ("MMSC" in memory order)
- *   Writes are ignored. Unicorn 2.0.1 has no MRC hook, so PMCCNTR via MRC is not offered.
+ *   Writes are ignored.
+ * - AArch32: MRC p15, 0, Rt, c9, c13, 0 (PMCCNTR, A32 or T32) reads the low 32 bits of the count.
+ *   Unicorn 2.0.1 has no MRC hook, so each such instruction is found when its block is first
+ *   decoded, and two UC_HOOK_CODE hooks bounded to single addresses are added: one on the MRC
+ *   (which notes Rt and whether an A32 condition passes) and one on the next instruction, which
+ *   runs after the MRC has written the engine's own value and replaces it with the model's. An
+ *   exception between the two drops the read. Thumb IT blocks are not tracked (a conditional T32
+ *   MRC counts as executed); PMUSERENR is not consulted (the engine decides whether PL0 may read).
  * - AArch64: MRS PMCCNTR_EL0 (op0 3, op1 3, CRn 9, CRm 13, op2 0) returns the count.
  * Cycles are charged when a translation block starts, so a read includes the cost of the rest
  * of its own block. With --core none there is no model and the counter reads 0. */
@@ -49,6 +56,113 @@ static uint32_t on_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
         return 1; /* skip the instruction: we wrote its result */
     }
     return 0;
+}
+
+/* MRC p15, 0, Rt, c9, c13, 0 (ARM ARM A8.8.108 MRC: cond 1110 opc1:3 1 CRn Rt 1111 opc2:3 1 CRm;
+ * T32 T1: 1110 1110 opc1:3 1 CRn | Rt 1111 opc2:3 1 CRm). */
+static bool is_mrc_pmccntr(uint32_t insn, bool thumb, uint8_t *rt, uint8_t *cond)
+{
+    if (thumb) {
+        if ((insn & 0xFFFF0FFFu) != 0xEE190F1Du)
+            return false;
+        *cond = 0xE;
+    } else {
+        if ((insn & 0x0FFF0FFFu) != 0x0E190F1Du || insn >> 28 == 0xF)
+            return false;
+        *cond = (uint8_t)(insn >> 28);
+    }
+    *rt = (insn >> 12) & 15;
+    return *rt != 15; /* Rt = 15 transfers flags: not a counter read */
+}
+
+static bool read_insn(Machine *m, uint64_t pc, bool thumb, uint32_t *insn)
+{
+    if (thumb) {
+        uint16_t hw[2];
+        if (!fetch_code(m, pc, hw, 4))
+            return false;
+        *insn = (uint32_t)hw[0] << 16 | hw[1];
+        return true;
+    }
+    return fetch_code(m, pc, insn, 4);
+}
+
+static void on_mrc_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
+{
+    (void)uc;
+    (void)size;
+    Machine *m = user;
+    if (m->probing)
+        return;
+    if (m->mrc_armed && (uint32_t)pc == m->mrc_next) {
+        m->mrc_armed = false; /* the MRC has written the engine's value: replace it */
+        static const int rregs[15] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+                                      UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
+                                      UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP,
+                                      UC_ARM_REG_LR};
+        set_reg32(m, rregs[m->mrc_rt], (uint32_t)now_cycles(m));
+    }
+    uint32_t cpsr = reg32(m, UC_ARM_REG_CPSR);
+    bool thumb = cpsr & (1u << 5);
+    uint32_t insn;
+    uint8_t rt, cond;
+    if (!read_insn(m, pc, thumb, &insn) || !is_mrc_pmccntr(insn, thumb, &rt, &cond))
+        return;
+    if (cond != 0xE && !cond_passed(cond, cpsr))
+        return;
+    m->mrc_armed = true;
+    m->mrc_rt = rt;
+    m->mrc_next = (uint32_t)pc + 4;
+}
+
+/* Adds a hook on pc unless there is one; true when added. */
+static bool hook_once(Machine *m, uint32_t pc, bool thumb)
+{
+    uint32_t key = pc | (thumb ? 1u : 0u);
+    for (unsigned i = 0; i < m->n_mrc_hooked; i++)
+        if (m->mrc_hooked[i] == key)
+            return false;
+    if (m->n_mrc_hooked == MRC_HOOK_MAX)
+        return false;
+    uc_hook h;
+    if (uc_hook_add(m->uc, &h, UC_HOOK_CODE, (void *)on_mrc_hook, m, pc, pc) != UC_ERR_OK)
+        return false;
+    m->mrc_hooked[m->n_mrc_hooked++] = key;
+    return true;
+}
+
+bool cyclecounter_watch_block(Machine *m, const BlockInfo *b)
+{
+    bool added = false;
+    for (uint64_t pc = b->va; pc <= b->last_pc;) {
+        uint32_t insn;
+        bool wide = true;
+        if (b->thumb) {
+            uint16_t hw1;
+            if (!fetch_code(m, pc, &hw1, 2))
+                break;
+            wide = t32_is_wide(hw1);
+        }
+        uint8_t rt, cond;
+        if (wide && read_insn(m, pc, b->thumb, &insn) && is_mrc_pmccntr(insn, b->thumb, &rt, &cond)) {
+            if (m->n_mrc_hooked + 2 > MRC_HOOK_MAX) {
+                event_emit(m->ev, Ev_Error, pc, m->insns,
+                           "\"error\":\"mrc_site_limit\",\"detail\":\"more than %d MRC PMCCNTR sites; "
+                           "later ones read the engine's counter\"", MRC_HOOK_MAX / 2);
+                return added;
+            }
+            added |= hook_once(m, (uint32_t)pc, b->thumb);
+            added |= hook_once(m, (uint32_t)pc + 4, b->thumb);
+        }
+        pc += wide ? 4 : 2;
+    }
+    return added;
+}
+
+void cyclecounter_block_start(Machine *m, uint64_t va)
+{
+    if (m->mrc_armed && (uint32_t)va != m->mrc_next)
+        m->mrc_armed = false;
 }
 
 bool cyclecounter_attach(Machine *m, char *err, size_t errlen)

@@ -14,6 +14,7 @@ static const char *const names[Ev_Count] = {
     [Ev_Exception] = "exception",
     [Ev_Psci] = "psci",
     [Ev_StaleTlbHit] = "stale_tlb_hit",
+    [Ev_TlbPermissionFault] = "tlb_permission_fault",
     [Ev_BusError] = "bus_error",
     [Ev_Error] = "error",
 };

@@ -16,6 +16,7 @@ typedef enum EventKind {
     Ev_Exception,
     Ev_Psci,
     Ev_StaleTlbHit,
+    Ev_TlbPermissionFault,
     Ev_BusError,
     Ev_Error,
     Ev_Count

@@ -1,6 +1,7 @@
 /* Instruction classes for the cycle model, counted once per translation block with capstone:
  * ALU, multiply, load, store, branch, system, and loads whose result the next instruction
  * uses (load-to-use). The classes are the cycle model's (tlb/tlb.h TlbInsnClass). */
+#include <stdio.h>
 #include <string.h>
 
 #include "machine_internal.h"
@@ -21,9 +22,33 @@ static bool is_system(const char *mn)
     return false;
 }
 
+/* A32/T32 mnemonics carry the condition ("mrcne", "ldrne.w"): drop it so the class tables
+ * below see the base mnemonic. */
+static const char *strip_cond(const cs_insn *in, char *buf, size_t n)
+{
+    const cs_detail *d = in->detail;
+    if (!d || d->arm.cc == ARM_CC_INVALID || d->arm.cc == ARM_CC_AL)
+        return in->mnemonic;
+    static const char *const cc[] = {"eq", "ne", "hs", "cs", "lo", "cc", "mi", "pl", "vs",
+                                     "vc", "hi", "ls", "ge", "lt", "gt", "le", NULL};
+    snprintf(buf, n, "%s", in->mnemonic);
+    char *dot = strchr(buf, '.');
+    size_t end = dot ? (size_t)(dot - buf) : strlen(buf);
+    if (end < 3)
+        return in->mnemonic;
+    for (int i = 0; cc[i]; i++) {
+        if (!strncmp(buf + end - 2, cc[i], 2)) {
+            memmove(buf + end - 2, buf + end, strlen(buf + end) + 1);
+            return buf;
+        }
+    }
+    return in->mnemonic;
+}
+
 static TlbInsnClass classify(const cs_insn *in, bool a64)
 {
-    const char *mn = in->mnemonic;
+    char base[40];
+    const char *mn = a64 ? in->mnemonic : strip_cond(in, base, sizeof base);
     const cs_detail *d = in->detail;
     if (is_system(mn))
         return TLB_C_SYSTEM;

@@ -39,6 +39,7 @@ typedef struct Xlate {
 
 /* What we learn about a translation block the first time we see it. */
 #define MCR_SITE_MAX 4096
+#define MRC_HOOK_MAX 512
 
 typedef struct BlockInfo {
     uint64_t va;
@@ -80,7 +81,13 @@ struct Machine {
     bool entry_thumb;
     bool a64;                     /* an AArch64 CPU (cortex-a53/a57/a72) */
     struct TlbGlue *tlbg;
-    uint64_t cc_latch, cc_ilatch;  /* cycle counter device latches */         /* the TLB model and its hooks (tlb_glue.c); NULL with --core none */
+    uint64_t cc_latch, cc_ilatch;  /* cycle counter device latches */
+    /* AArch32 MRC PMCCNTR sites (cyclecounter.c): hooked address list, and the read in flight */
+    uint32_t mrc_hooked[MRC_HOOK_MAX]; /* pc | thumb of hooked addresses (sites and the next insn) */
+    unsigned n_mrc_hooked;
+    bool mrc_armed;
+    uint32_t mrc_next;
+    uint8_t mrc_rt;
     A64Regs a64r;
     uint64_t el0_pending_esr, el0_pending_far; /* EL0 -> EL1 delivery in flight (a64_exception.c) */
     bool el0_pending;
@@ -154,6 +161,12 @@ void tlb_glue_block(Machine *m, const BlockInfo *b);
 void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value);
 /* cyclecounter.c */
 bool cyclecounter_attach(Machine *m, char *err, size_t errlen);
+/* Hooks the MRC PMCCNTR instructions of a freshly decoded AArch32 block; true when hooks were
+ * added (the caller drops the block from the engine's cache and restarts it). */
+bool cyclecounter_watch_block(Machine *m, const BlockInfo *b);
+/* A block starts at va: a PMCCNTR read in flight that did not reach its next instruction
+ * (an exception) is dropped. */
+void cyclecounter_block_start(Machine *m, uint64_t va);
 /* a64_sysreg.c */
 bool a64_sysreg_attach(Machine *m, char *err, size_t errlen);
 void a64_sync_regs(Machine *m);

@@ -318,14 +318,17 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     if (!(b->valid && b->va == va && b->size == size && b->gen == m->gen)) {
         fresh = true;
         decode_block(m, b, va, size);
-        if (b->valid && !m->a64 && watch_mid_block_mcrs(m, b)) {
+        if (b->valid && !m->a64 && (watch_mid_block_mcrs(m, b) | cyclecounter_watch_block(m, b))) {
             /* retranslate this block with its new code hooks and run it again from the start:
-             * the PC write stops the block before its first instruction (see the top). */
-            uc_ctl_remove_cache(m->uc, va, va + size);
+             * the PC write stops the block before its first instruction (see the top). The
+             * range includes the instruction after the block (an MRC's second hook). */
+            uc_ctl_remove_cache(m->uc, va, va + size + 4);
             set_reg32(m, UC_ARM_REG_PC, (uint32_t)va | (b->thumb ? 1u : 0u));
             return;
         }
     }
+    if (m->mrc_armed)
+        cyclecounter_block_start(m, va);
     m->cur = *b;
     m->have_cur = true;
     m->blocks++;

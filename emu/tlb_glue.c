@@ -37,6 +37,8 @@ struct TlbGlue {
     RmapEntry suspects[MAX_SUSPECTS];
     int nsuspects;
     uint64_t stale_hits;
+    bool el0;                   /* the current block runs at EL0/PL0 (set per block) */
+    bool check_perms;           /* long-descriptor regime: entries carry final permissions */
 };
 
 static unsigned rmap_slot(uint64_t desc_pa)
@@ -114,6 +116,37 @@ static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType 
     return x.pa;
 }
 
+/* A hit on an entry that does not permit the access: hardware raises a permission fault from
+ * the entry without walking. The engine did not fault (this hook runs only for accesses it
+ * performs: its own TLB was refilled from the current tables), and Unicorn's hooks cannot abort
+ * an access in flight, so the run follows the engine -- which the architecture also allows, as
+ * an entry may be evicted at any time -- and mmuscope reports what the modelled TLB would do. */
+static void perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, const TlbResult *r)
+{
+    FaultRecord f = {.type = Fault_Permission, .level = r->e.level, .va = va,
+                     .access = side == TLB_SIDE_FETCH ? Access_Fetch : side == TLB_SIDE_STORE ? Access_Write
+                                                                                               : Access_Read};
+    uint32_t code;
+    const char *reg;
+    if (m->a64) {
+        code = fault_esr_fsc(&f);
+        reg = side == TLB_SIDE_FETCH ? "IFSC" : "DFSC";
+    } else if (m->regs.ttbcr & (1u << 31)) {
+        code = side == TLB_SIDE_FETCH ? fault_v7_long_ifsr(&f) : fault_v7_long_dfsr(&f);
+        reg = side == TLB_SIDE_FETCH ? "IFSR" : "DFSR";
+    } else {
+        code = side == TLB_SIDE_FETCH ? fault_v7_short_ifsr(&f) : fault_v7_short_dfsr(&f);
+        reg = side == TLB_SIDE_FETCH ? "IFSR" : "DFSR";
+    }
+    static const char *const sides[] = {"fetch", "read", "write"};
+    int w = m->a64 ? 16 : 8;
+    event_emit(m->ev, Ev_TlbPermissionFault, machine_pc(m), m->insns,
+               "\"va\":\"0x%0*llx\",\"access\":\"%s\",\"el\":%d,\"cached_perms\":\"0x%02x\",\"level\":%d,"
+               "\"tlb_level\":%d,\"%s\":\"0x%x\",\"delivered\":false",
+               w, (unsigned long long)va, sides[side], m->tlbg->el0 ? 0 : 1, r->e.perms, r->e.level, r->level,
+               reg, code);
+}
+
 static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
 {
     TlbGlue *g = m->tlbg;
@@ -173,6 +206,8 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
         TlbResult r;
         if (tlb_lookup(g->model, side, va, asid, 0, &r)) {
             pa = r.e.out_pa;
+            if (g->check_perms && !tlb_entry_permits(&r.e, side, g->el0))
+                perm_fault_from_hit(m, side, va, &r);
             if (g->nsuspects)
                 check_suspect(m, va, asid, &r);
         } else {
@@ -191,11 +226,17 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
     if (!machine_mmu_on(m))
         return;
     uint16_t asid = current_asid(m);
+    g->el0 = !privileged_now(m); /* mode changes end a translation block */
+    /* Short descriptors: the domain is checked against DACR at access time and the entries'
+     * permissions were computed under the DACR of their fill, so hits are not checked there. */
+    g->check_perms = m->a64 || (m->regs.ttbcr & (1u << 31));
     uint64_t pages[2] = {b->va, b->va + (b->size ? b->size - 1 : 0)};
     int n = (pages[0] >> 12) == (pages[1] >> 12) ? 1 : 2;
     for (int i = 0; i < n; i++) {
         TlbResult r;
         if (tlb_lookup(g->model, TLB_SIDE_FETCH, pages[i], asid, 0, &r)) {
+            if (g->check_perms && !tlb_entry_permits(&r.e, TLB_SIDE_FETCH, g->el0))
+                perm_fault_from_hit(m, TLB_SIDE_FETCH, pages[i], &r);
             if (g->nsuspects)
                 check_suspect(m, pages[i], asid, &r);
         } else {

@@ -117,6 +117,11 @@ unsigned tlb_struct_valid_count(const TlbStruct *t);
 const TlbStructStats *tlb_struct_stats(const TlbStruct *t);
 const TlbStructConfig *tlb_struct_config(const TlbStruct *t);
 
+/* Whether a hit on e permits the access: fetch needs X, load R, store W, at EL0 (PL0) or
+ * EL1 (PL1). A false answer is the permission fault hardware raises from the TLB entry itself,
+ * without a walk (e.level is the level to report). */
+bool tlb_entry_permits(const TlbEntryView *e, int side, bool el0);
+
 /* ---- maintenance ---- */
 typedef enum TlbInvalOp {
     TLB_INV_ALL,    /* TLBIALL(IS), TLBI VMALLE1(IS): everything of this VMID */

@@ -395,3 +395,15 @@ bool tlb_inval_op_from_name(const char *name, TlbInvalOp *op, bool *is)
         }
     return false;
 }
+
+bool tlb_entry_permits(const TlbEntryView *e, int side, bool el0)
+{
+    /* side: 0 fetch, 1 load, 2 store (TlbSide order) */
+    static const uint8_t need[2][3] = {
+        {TLB_P_EL1_X, TLB_P_EL1_R, TLB_P_EL1_W},
+        {TLB_P_EL0_X, TLB_P_EL0_R, TLB_P_EL0_W},
+    };
+    if (side < 0 || side > 2)
+        return false;
+    return (e->perms & need[el0][side]) != 0;
+}

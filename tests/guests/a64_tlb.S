@@ -11,6 +11,10 @@
  *   4. rewrite l2[7] back to 0x81000000 with the TLBI this time; read -> no event
  * Around step 5 (a loop of 1000 iterations) PMCCNTR_EL0 is read twice; both values and the
  * values read in steps 1-4 are stored in `results`.
+ *   6. make l2[7] read-only (AP[2:1] = 0b10) with the TLBI; read (fills a read-only entry);
+ *      rewrite it read/write without TLBI; store at `perm_store` -> the model's entry denies the
+ *      write: a `tlb_permission_fault` event (the engine re-walks and performs it); TLBI; store
+ *      again -> a fresh walk, no event.
  */
 	.section .text.boot, "ax"
 	.globl	_start
@@ -74,6 +78,24 @@ _start:
 	b.ne	1b
 	mrs	x7, pmccntr_el0
 	stp	x4, x7, [x20]
+	b	3f				// end the block: the read above costs only its own
+3:
+	ldr	x14, =0x0060000081000781	// 6: AP[2:1] = 0b10 (bits 7:6): EL1 read-only
+	str	x14, [x11]
+	dsb	ishst
+	tlbi	vae1, x3
+	dsb	ish
+	isb
+	ldr	x2, [x10]			// fills a read-only entry
+	str	x12, [x11]			// read/write again, no TLBI
+	dsb	ish
+	.globl	perm_store
+perm_store:
+	str	x2, [x10]			// hit on the read-only entry
+	tlbi	vae1, x3
+	dsb	ish
+	isb
+	str	x2, [x10]			// walks: read/write, no event
 
 	movz	w0, #0x8400, lsl #16
 	add	w0, w0, #8

@@ -174,5 +174,36 @@ def test_a32_cycle_counter():
     assert r.stats["cycles"] >= c2
 
 
+def test_a32_pmccntr_mrc():
+    """MRC p15,0,Rt,c9,c13,0 (PMCCNTR) reads the model's cycle count in A32 and T32; a failed
+    condition leaves Rt alone."""
+    import subprocess
+    from harness import LLVM_NM
+    gdir = os.environ.get("MMUSCOPE_GUEST_DIR", "build/tests/guests")
+    nm = subprocess.run([LLVM_NM, os.path.join(gdir, "a32_cycles.elf")], capture_output=True, text=True,
+                        check=True).stdout
+    res = [int(l.split()[0], 16) for l in nm.splitlines() if l.endswith(" mrc_results")][0]
+    dump = os.path.join(TMP, "mrc.bin")
+    r = mmuscope("--dump-phys", f"0x{res:x},16,{dump}", os.path.join(gdir, "a32_cycles.bin"))
+    assert r.status == 0, r
+    with open(dump, "rb") as f:
+        r8, r9, r10, r12 = struct.unpack("<4I", f.read())
+    # cortex-a15 preset costs (configs/cores/cortex-a15.ini): alu 1, branch 1, system 10.
+    # Cycles are charged when a block starts, so a read includes its whole block.
+    # r8 is read in the block [mrc r8; mov; subs; bne]; then 99 blocks [subs; bne] = 99 * 2 = 198;
+    # then r9's block [mrc r9 (10); mov (1); cmp (1); mrcne (10, costed though not executed);
+    # adr (1); blx (1)] = 24. r9 - r8 = 198 + 24 = 222. The engine's own PMCCNTR is disabled
+    # at reset (PMCR.E = 0) and would read 0, so these values can only come from the model.
+    assert r9 - r8 == 222, (r8, r9)
+    assert r10 == 0x5A, hex(r10)  # mrcne with Z = 1: not executed
+    # Thumb block [mrc r12 (10); bx lr (1)] = 11 cycles after r9's read.
+    assert r12 - r9 == 11, (r9, r12)
+    # without a model the counter reads 0
+    r = mmuscope("--core", "none", "--dump-phys", f"0x{res:x},16,{dump}", os.path.join(gdir, "a32_cycles.bin"))
+    assert r.status == 0, r
+    with open(dump, "rb") as f:
+        assert struct.unpack("<4I", f.read()) == (0, 0, 0x5A, 0)
+
+
 if __name__ == "__main__":
     run_tests([v for k, v in sorted(globals().items()) if k.startswith("test_")])

@@ -139,6 +139,18 @@ int main(void)
     tap_ok(tlb_lookup(mdl, TLB_SIDE_LOAD, 0x8010, 2, 0, &r), "ASID 2's entry still there");
     tap_is(r.e.out_pa, 0x55558010, "... with ASID 2's PA");
     tap_is(r.e.perms, TLB_P_EL1_R | TLB_P_EL1_W, "a hit returns the stored permissions (EL1 rw, EL0 none)");
+    /* ... and a hit checks them without a walk: EL1 read/write allowed, EL1 fetch and every
+     * EL0 access is the permission fault hardware raises from the entry */
+    tap_ok(tlb_entry_permits(&r.e, TLB_SIDE_LOAD, false) && tlb_entry_permits(&r.e, TLB_SIDE_STORE, false),
+           "EL1 load and store permitted by an EL1-rw entry");
+    tap_ok(!tlb_entry_permits(&r.e, TLB_SIDE_FETCH, false), "EL1 fetch from a non-executable entry: permission fault");
+    tap_ok(!tlb_entry_permits(&r.e, TLB_SIDE_LOAD, true) && !tlb_entry_permits(&r.e, TLB_SIDE_STORE, true),
+           "EL0 load/store on an EL1-only entry: permission fault");
+    TlbEntryView ro = r.e;
+    ro.perms = TLB_P_EL1_R | TLB_P_EL0_R | TLB_P_EL0_X;
+    tap_ok(!tlb_entry_permits(&ro, TLB_SIDE_STORE, false) && tlb_entry_permits(&ro, TLB_SIDE_FETCH, true) &&
+           !tlb_entry_permits(&ro, TLB_SIDE_FETCH, false),
+           "read-only, EL0-executable (PXN) entry: EL1 store and EL1 fetch fault, EL0 fetch allowed");
 
     /* flush_on_tlbi: a micro TLB configured like A7/A53 empties on any maintenance */
     tlb_model_destroy(mdl);
