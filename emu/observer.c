@@ -121,6 +121,11 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
         v |= (uint64_t)gpr(m, op->rt2) << 32;
     char nb[32], dis[80];
     const char *name = cp15_name(op, nb, sizeof nb);
+    /* c10, c2, 0/1 are PRRR/NMRR with short descriptors and MAIR0/MAIR1 with TTBCR.EAE = 1
+     * (ARM ARM B4.1.104, B4.1.128) */
+    if (!op->is64 && op->crn == 10 && op->crm == 2 && op->opc1 == 0 && op->opc2 <= 1 &&
+        (m->regs.ttbcr & (1u << 31)))
+        name = op->opc2 ? "MAIR1" : "MAIR0";
     disasm_one(m, pc, thumb, dis, sizeof dis);
     json_escape(asmj, asmn, dis);
     int width = op->is64 ? 16 : 8;

@@ -117,15 +117,22 @@ static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType 
 }
 
 /* A hit on an entry that does not permit the access: hardware raises a permission fault from
- * the entry without walking. The engine did not fault (this hook runs only for accesses it
- * performs: its own TLB was refilled from the current tables), and Unicorn's hooks cannot abort
- * an access in flight, so the run follows the engine -- which the architecture also allows, as
+ * the entry without walking. When the current tables permit it (the entry is stale: the
+ * descriptor gained permissions without a TLBI), the engine re-walks and performs the access,
+ * and Unicorn's hooks cannot abort an access in flight, so the run follows the engine -- which the architecture also allows, as
  * an entry may be evicted at any time -- and mmuscope reports what the modelled TLB would do. */
 static void perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, const TlbResult *r)
 {
     FaultRecord f = {.type = Fault_Permission, .level = r->e.level, .va = va,
                      .access = side == TLB_SIDE_FETCH ? Access_Fetch : side == TLB_SIDE_STORE ? Access_Write
                                                                                                : Access_Read};
+    /* The memory hook also runs for accesses the engine is about to fault on. When the tables
+     * deny the access too, the engine raises that fault itself (and mmuscope delivers it): only
+     * an entry stricter than the current tables is a divergence worth an event. */
+    Xlate now;
+    machine_translate(m, va, f.access, !m->tlbg->el0, &now);
+    if (!now.ok)
+        return;
     uint32_t code;
     const char *reg;
     if (m->a64) {

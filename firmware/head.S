@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * head.S - mmuscope's re-implementation of the ARMv7 (2-level, non-LPAE)
- * path through Linux arch/arm/kernel/head.S, head-common.S and
- * arch/arm/mm/proc-v7.S.  Each block names the kernel symbol it stands for.
+ * head.S - mmuscope's re-implementation of the ARMv7 path through Linux
+ * arch/arm/kernel/head.S, head-common.S and arch/arm/mm/proc-v7.S, in both
+ * of Linux's forms: the classic 2-level short-descriptor tables
+ * (proc-v7-2level.S; images armv7-head/armv7-fault) and, built with
+ * -DCONFIG_ARM_LPAE, the 3-level long-descriptor tables of the Large
+ * Physical Address Extension (proc-v7-3level.S, pgtable-3level*.h; images
+ * armv7-lpae-head/armv7-lpae-fault).  Each block names the kernel symbol it
+ * stands for.
  *
  * Entry (Linux ARM boot protocol): MMU and D-cache off, r0 = 0,
  * r1 = machine id, r2 = physical address of the DTB (or 0 / garbage).
@@ -27,6 +32,13 @@
 	.arch_extension sec
 	.arch_extension virt
 	.arm
+
+/*
+ * head.S: ".globl swapper_pg_dir ; .equ swapper_pg_dir, KERNEL_RAM_VADDR -
+ * PG_DIR_SIZE": 0xC0004000 (2-level) or 0xC0003000 (LPAE, PG_DIR_SIZE 0x5000).
+ */
+	.globl	swapper_pg_dir
+	.equ	swapper_pg_dir, KERNEL_RAM_VADDR - PG_DIR_SIZE
 
 	.section .head.text, "ax"
 
@@ -96,6 +108,19 @@ stext:
 	ldrne	r0, =str_err_align
 	bne	__error
 
+#ifdef CONFIG_ARM_LPAE
+	/*
+	 * head.S: an LPAE kernel needs the long-descriptor format,
+	 * ID_MMFR0.VMSA (bits 3:0) >= 5, else __error_lpae.  (Linux checks
+	 * this right after __lookup_processor_type; we do it once the UART
+	 * helpers can print, i.e. after PHYS_OFFSET is known.)
+	 */
+	mrc	p15, 0, r3, c0, c1, 4		@ read ID_MMFR0
+	and	r3, r3, #0xf			@ extract VMSA support
+	cmp	r3, #ID_MMFR0_VMSA_LPAE		@ long-descriptor translation table format?
+	blo	__error_lpae			@ only classic page table format
+#endif
+
 	bl	__vet_atags			@ r6 = DTB phys or 0
 	bl	__fixup_pv_table
 	bl	__create_page_tables		@ r4 = swapper_pg_dir (phys)
@@ -132,6 +157,41 @@ __error:
 	bl	__early_puts
 1:	wfi
 	b	1b
+
+#ifdef CONFIG_ARM_LPAE
+/*
+ * __error_lpae: Linux prints "Error: Kernel with LPAE support, but CPU does
+ * not support LPAE." and parks in __error.  We print the same with the
+ * VMSA value (r3), then power off through PSCI SYSTEM_OFF so that an
+ * emulator run ends instead of hanging.  The DTB's /psci method is not
+ * parsed this early; the conduit follows from the CPU: without the
+ * Virtualization Extensions (ID_PFR1[15:12] == 0) HVC is UNDEFINED, so SMC;
+ * with them, HVC (QEMU's and mmuscope's virt boards).  If SYSTEM_OFF
+ * returns, a permanently undefined instruction ends the run with a fault.
+ */
+__error_lpae:
+	mov	r4, r3
+	ldr	r0, =str_err_lpae
+	bl	__early_puts
+	mov	r0, r4
+	bl	__early_dec
+	ldr	r0, =str_err_lpae2
+	bl	__early_puts
+	mrc	p15, 0, r4, c0, c1, 1		@ ID_PFR1
+	and	r4, r4, #0xf000			@ Virtualization Extensions field
+	cmp	r4, #0
+	ldreq	r0, =str_err_psci_smc
+	ldrne	r0, =str_err_psci_hvc
+	bl	__early_puts
+	ldr	r0, =PSCI_0_2_FN_SYSTEM_OFF
+	cmp	r4, #0
+	bne	1f
+	smc	#0
+	b	2f
+1:	hvc	#0
+2:	.inst	0xe7f000f0			@ UDF #0: SYSTEM_OFF returned
+	b	2b
+#endif
 
 /* ------------------------------------------------------------------------
  * __vet_atags (head-common.S): keep r6 only if it points at something that
@@ -192,7 +252,18 @@ __fixup_pv_table:
 	add	r7, r7, r3			@ adjust __pv_offset address
 	mov	r0, r8, lsr #PAGE_SHIFT		@ convert PHYS_OFFSET to PFN
 	str	r0, [r6]			@ __pv_phys_pfn_offset
+#ifdef CONFIG_ARM_LPAE
+	/*
+	 * LPAE: __pv_offset is a 64-bit phys_addr_t.  Its high word is the
+	 * sign of PHYS_OFFSET - PAGE_OFFSET: all ones when the subs above
+	 * borrowed (C clear, PHYS_OFFSET < PAGE_OFFSET), else 0.
+	 */
+	str	r3, [r7]			@ save to __pv_offset low bits
+	mvn	r0, #0
+	strcc	r0, [r7, #4]			@ save to __pv_offset high bits
+#else
 	str	r3, [r7]			@ __pv_offset (32-bit: non-LPAE)
+#endif
 	mov	r10, r3, lsr #24		@ new imm8: top byte of the delta
 	ldr	r0, =__pv_patched_sites		@ count lives in .data: BSS gets
 	add	r0, r0, r3			@ cleared later by __mmap_switched
@@ -253,15 +324,28 @@ __fixup_pv_table:
 	.long	__pv_offset
 
 /* ------------------------------------------------------------------------
- * __create_page_tables (head.S, classic MMU): swapper_pg_dir lives at
+ * __create_page_tables (head.S): swapper_pg_dir lives at
  * PHYS_OFFSET + TEXT_OFFSET - PG_DIR_SIZE (the "pgtbl" macro), i.e.
- * VA 0xC0004000.  Returns r4 = its physical address.
+ * VA 0xC0004000 (classic MMU) or 0xC0003000 (LPAE).  Returns r4 = its
+ * physical address.
+ *
+ * LPAE layout of the 0x5000 bytes (all 64-bit entries, little-endian):
+ *   +0x0000  PGD: 4 table descriptors, entry i -> +0x1000 * (i + 1)
+ *   +0x1000  PMD 0: VA 0x00000000-0x3FFFFFFF, 512 x 2 MiB blocks
+ *   +0x2000  PMD 1: VA 0x40000000-0x7FFFFFFF
+ *   +0x3000  PMD 2: VA 0x80000000-0xBFFFFFFF
+ *   +0x4000  PMD 3: VA 0xC0000000-0xFFFFFFFF  (= TTBR1 with the 3G split)
+ * After the PGD is built, r4 points at PMD 0, so the four PMDs form one
+ * 2048-entry array indexed by VA >> SECTION_SHIFT(21), entries
+ * 1 << PMD_ORDER(3) bytes apart: the section loops below are the classic
+ * ones with the LPAE constants, writing the low word of each entry (the
+ * high word, cleared, holds XN/PXN/Contiguous = 0).
  */
 __create_page_tables:
 	push	{r5-r7, lr}
 	add	r4, r8, #TEXT_OFFSET - PG_DIR_SIZE	@ pgtbl r4, r8
 
-	/* clear the 16K level 1 swapper page table */
+	/* clear the swapper page table: 16K (classic) or 20K (LPAE) */
 	mov	r0, r4
 	mov	r3, #0
 	add	r7, r0, #PG_DIR_SIZE
@@ -272,7 +356,27 @@ __create_page_tables:
 	teq	r0, r7
 	bne	1b
 
+#ifdef CONFIG_ARM_LPAE
+	/*
+	 * Build the PGD table (first level) to point to the PMD tables.  A
+	 * PGD entry is 64 bits: table type 0b11, next-level address, and
+	 * L_PGD_SWAPPER (software bit 55) in the top word.
+	 */
+	mov	r0, r4
+	add	r3, r4, #PMD_TABLE_SIZE		@ first PMD table address
+	orr	r3, r3, #PMD_TYPE_TABLE		@ PGD table type
+	mov	r5, #PTRS_PER_PGD		@ (Linux uses r6; ours holds the DTB)
+	mov	r7, #L_PGD_SWAPPER_HI
+2:	str	r3, [r0], #4			@ set bottom PGD entry bits
+	str	r7, [r0], #4			@ set top PGD entry bits
+	add	r3, r3, #PMD_TABLE_SIZE		@ next PMD table
+	subs	r5, r5, #1
+	bne	2b
+	add	r4, r4, #PMD_TABLE_SIZE		@ point to the PMD tables
+	ldr	r7, =MM_MMUFLAGS		@ proc_info mm_mmuflags (0x71d)
+#else
 	ldr	r7, =MM_MMUFLAGS		@ proc_info mm_mmuflags (0x11c0e)
+#endif
 
 	/*
 	 * Identity mapping for __turn_mmu_on: map every section touched by
@@ -333,18 +437,46 @@ __create_page_tables:
 5:
 	/*
 	 * DEBUG_LL-style UART mapping: PA UART_PHYS -> VA UART_VIRT, one
-	 * section, Device (TEX=1 under TRE) and XN.
+	 * section, Device (TEX=1 under TRE; LPAE: AttrIndx 4) and XN (LPAE:
+	 * bit 54, in the top word).
 	 */
 	ldr	r0, =UART_PHYS | UART_MMUFLAGS
 	add	r1, r4, #(UART_VIRT >> (SECTION_SHIFT - PMD_ORDER)) & 0xff00
 	add	r1, r1, #(UART_VIRT >> (SECTION_SHIFT - PMD_ORDER)) & 0x00ff
 	str	r0, [r1]
+#ifdef CONFIG_ARM_LPAE
+	mov	r0, #UART_MMUFLAGS_HI		@ XN
+	str	r0, [r1, #4]
 
+	sub	r4, r4, #PMD_TABLE_SIZE		@ point to the PGD table
+	ldr	r0, =str_pgtbl_lpae
+	bl	__early_puts
+	mov	r0, r4
+	bl	__early_hex
+	ldr	r0, =str_pgtbl_lpae2
+	bl	__early_puts
+	/* "pgd[3] = 0x<hi><lo>" and the block that maps the kernel's first 2 MiB */
+	ldr	r0, =str_pgtbl_pgd
+	bl	__early_puts
+	ldr	r0, [r4, #3 * 8 + 4]
+	bl	__early_hex
+	ldr	r0, [r4, #3 * 8]
+	bl	__early_hex8
+	ldr	r0, =str_pgtbl_pmd
+	bl	__early_puts
+	add	r5, r4, #PMD_TABLE_SIZE + (PAGE_OFFSET >> (SECTION_SHIFT - PMD_ORDER))
+	ldr	r0, [r5, #4]
+	bl	__early_hex
+	ldr	r0, [r5]
+	bl	__early_hex8
+	bl	__early_nl
+#else
 	ldr	r0, =str_pgtbl
 	bl	__early_puts
 	mov	r0, r4
 	bl	__early_hex
 	bl	__early_nl
+#endif
 	pop	{r5-r7, pc}
 
 	.align	2
@@ -392,6 +524,51 @@ __v7_setup:
 	mcr	p15, 0, r2, c7, c5, 0		@ I+BTB cache invalidate
 	dsb
 	mcr	p15, 0, r2, c8, c7, 0		@ invalidate I + D TLBs
+#ifdef CONFIG_ARM_LPAE
+	/*
+	 * v7_ttb_setup (proc-v7-3level.S).  r1 = swapper_pg_dir's pfn
+	 * (Linux: r8 = r4 >> 12).  The 3G/1G TTBR split is used only if
+	 * PHYS_OFFSET <= PAGE_OFFSET, compared as pfn(phys swapper) <=
+	 * pfn(virt swapper); otherwise TTBR1 = swapper with T1SZ = 0 and
+	 * TTBR0 translates everything.
+	 */
+	mov	r1, r4, lsr #12			@ swapper_pg_dir pfn
+	ldr	r3, =swapper_pg_dir		@ swapper_pg_dir virtual address
+	cmp	r1, r3, lsr #12			@ PHYS_OFFSET > PAGE_OFFSET?
+	mov	r3, #TTB_EAE			@ for TTB control register
+	orr	r3, r3, #TTB_FLAGS_SMP		@ TTBR0 walks: IRGN0/ORGN0 WBWA, SH0 inner
+	orr	r3, r3, #TTB_FLAGS_SMP << 16	@ TTBR1 walks: IRGN1/ORGN1 WBWA, SH1 inner
+	orrls	r3, r3, #TTBR1_SIZE		@ TTBCR.T1SZ = 2
+	mcr	p15, 0, r3, c2, c0, 2		@ TTBCR
+	mov	ip, r1, lsr #20			@ TTBR1 bits 63:32 (pfn >> 20)
+	mov	r1, r1, lsl #12			@ TTBR1 bits 31:0
+	addls	r1, r1, #TTBR1_OFFSET		@ only L2: skip the PGD page and 3 PMDs
+	mcrr	p15, 1, r1, ip, c2		@ load TTBR1 (64-bit)
+	push	{r1, r3}
+	ldr	r3, =MAIR0_VAL			@ PRRR is MAIR0 with TTBCR.EAE = 1
+	ldr	r0, =MAIR1_VAL			@ NMRR is MAIR1
+	mcr	p15, 0, r3, c10, c2, 0		@ write MAIR0
+	mcr	p15, 0, r0, c10, c2, 1		@ write MAIR1
+	dsb					@ complete invalidations
+	ldr	r0, =str_ttb_setup
+	bl	__early_puts
+	ldr	r0, [sp, #4]			@ TTBCR
+	bl	__early_hex
+	ldr	r0, =str_ttb_setup2
+	bl	__early_puts
+	ldr	r0, [sp]			@ TTBR1 (bits 63:32 are 0 below 4 GiB)
+	bl	__early_hex
+	ldr	r0, =str_ttb_setup3
+	bl	__early_puts
+	mrc	p15, 0, r0, c10, c2, 0		@ read MAIR0 back
+	bl	__early_hex
+	ldr	r0, =str_ttb_setup4
+	bl	__early_puts
+	mrc	p15, 0, r0, c10, c2, 1		@ read MAIR1 back
+	bl	__early_hex
+	bl	__early_nl
+	add	sp, sp, #8
+#else
 	mcr	p15, 0, r2, c2, c0, 2		@ TTB control register: N=0, short descriptors
 	orr	r0, r4, #TTB_FLAGS_SMP
 	mcr	p15, 0, r0, c2, c0, 1		@ load TTB1 (unused with N=0, as Linux)
@@ -400,6 +577,7 @@ __v7_setup:
 	mcr	p15, 0, r3, c10, c2, 0		@ write PRRR
 	mcr	p15, 0, r0, c10, c2, 1		@ write NMRR
 	dsb					@ complete invalidations
+#endif
 	ldr	r3, =V7_CR_CLEAR
 	ldr	r1, =V7_CR_MMUSET
 	mrc	p15, 0, r0, c1, c0, 0		@ read control register
@@ -414,10 +592,20 @@ __v7_setup:
  */
 __enable_mmu:
 	bic	r0, r0, #CR_A
+#ifdef CONFIG_ARM_LPAE
+	/*
+	 * No domains with long descriptors (Linux does not write DACR here);
+	 * TTBR0 is 64 bits, written with MCRR: the PGD's physical address,
+	 * ASID 0 in [55:48]; the walk attributes are in TTBCR.
+	 */
+	mov	ip, #0				@ high TTBR0
+	mcrr	p15, 0, r4, ip, c2		@ load TTBR0
+#else
 	mov	ip, #DACR_INIT			@ 0x51
 	mcr	p15, 0, ip, c3, c0, 0		@ load domain access register
 	orr	r3, r4, #TTB_FLAGS_SMP		@ walks: inner/outer WBWA, shareable
 	mcr	p15, 0, r3, c2, c0, 0		@ load page table pointer (TTBR0)
+#endif
 	isb
 	b	__turn_mmu_on
 
@@ -469,6 +657,22 @@ __early_hex:					@ r0 = value, printed as 0x%08x
 	subs	r5, r5, #1
 	bne	1b
 	pop	{r4, r5, r6, pc}
+
+#ifdef CONFIG_ARM_LPAE
+__early_hex8:					@ r0 = value, printed as %08x (no 0x)
+	push	{r4, r5, r6, lr}
+	mov	r4, r0
+	mov	r5, #8
+1:	mov	r4, r4, ror #28
+	and	r0, r4, #0xf
+	cmp	r0, #10
+	addlo	r0, r0, #'0'
+	addhs	r0, r0, #'a' - 10
+	bl	__early_putc
+	subs	r5, r5, #1
+	bne	1b
+	pop	{r4, r5, r6, pc}
+#endif
 
 __early_dec:					@ r0 = value, printed as %u (no divide)
 	push	{r4-r7, lr}
@@ -555,7 +759,12 @@ __mmap_switched:
 	.align	2
 	.globl	__pv_phys_pfn_offset, __pv_offset, __pv_patched_sites
 __pv_phys_pfn_offset:	.long	0		@ PHYS_OFFSET >> PAGE_SHIFT
+#ifdef CONFIG_ARM_LPAE
+	.align	3
+__pv_offset:		.long	0, 0		@ PHYS_OFFSET - PAGE_OFFSET, 64-bit phys_addr_t
+#else
 __pv_offset:		.long	0		@ PHYS_OFFSET - PAGE_OFFSET (mod 2^32)
+#endif
 __pv_patched_sites:	.long	0		@ how many stubs __fixup_pv_table patched
 
 	.bss
@@ -580,6 +789,20 @@ str_pv_done:	.asciz	"[head] __fixup_pv_table: patched "
 str_pv_done2:	.asciz	" P2V sites (PHYS_OFFSET - PAGE_OFFSET = "
 str_pv_done3:	.asciz	")\n"
 str_pgtbl:	.asciz	"[head] __create_page_tables: swapper_pg_dir at "
+#ifdef CONFIG_ARM_LPAE
+str_pgtbl_lpae:	.asciz	"[head] __create_page_tables: LPAE, swapper_pg_dir at "
+str_pgtbl_lpae2:.asciz	", PG_DIR_SIZE 0x5000\n"
+str_pgtbl_pgd:	.asciz	"[head] __create_page_tables: pgd[3] = "
+str_pgtbl_pmd:	.asciz	", pmd[0x600] (0xc0000000) = "
+str_ttb_setup:	.asciz	"[head] __v7_setup: LPAE TTBCR="
+str_ttb_setup2:	.asciz	" TTBR1="
+str_ttb_setup3:	.asciz	" MAIR0="
+str_ttb_setup4:	.asciz	" MAIR1="
+str_err_lpae:	.asciz	"[head] __error_lpae: Kernel with LPAE support, but CPU does not support LPAE (ID_MMFR0.VMSA="
+str_err_lpae2:	.asciz	", need 5)\n"
+str_err_psci_smc:.asciz	"[head] __error_lpae: PSCI SYSTEM_OFF (function 0x84000008) via smc #0\n"
+str_err_psci_hvc:.asciz	"[head] __error_lpae: PSCI SYSTEM_OFF (function 0x84000008) via hvc #0\n"
+#endif
 str_mmu_on:	.asciz	"[head] __turn_mmu_on: SCTLR="
 str_mmu_on2:	.asciz	", enabling MMU, jumping to __mmap_switched\n"
 str_nl:		.asciz	"\n"

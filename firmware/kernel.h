@@ -42,6 +42,15 @@ extern char __vectors_start[], __vectors_end[];
 #define write_cp15(v, op1, crn, crm, op2)					\
 	__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2	\
 			 :: "r" ((uint32_t)(v)) : "memory")
+/* 64-bit cp15 registers (MRRC/MCRR): TTBR0 (op1 0, c2), TTBR1 (op1 1, c2), PAR (op1 0, c7) */
+#define read_cp15_64(op1, crm) ({ uint32_t __lo, __hi;				\
+	__asm__ volatile("mrrc p15, " #op1 ", %0, %1, " #crm			\
+			 : "=r" (__lo), "=r" (__hi) :: "memory");		\
+	(uint64_t)__hi << 32 | __lo; })
+#define write_cp15_64(v, op1, crm) do { uint64_t __v = (v);			\
+	__asm__ volatile("mcrr p15, " #op1 ", %0, %1, " #crm			\
+			 :: "r" ((uint32_t)__v), "r" ((uint32_t)(__v >> 32))	\
+			 : "memory"); } while (0)
 #define dsb()	__asm__ volatile("dsb" ::: "memory")
 #define isb()	__asm__ volatile("isb" ::: "memory")
 

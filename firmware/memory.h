@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * memory.h - C side of the P2V scheme (arch/arm/include/asm/memory.h,
- * CONFIG_ARM_PATCH_PHYS_VIRT, non-LPAE).
+ * CONFIG_ARM_PATCH_PHYS_VIRT; with CONFIG_ARM_LPAE the same 32-bit stubs,
+ * as physical addresses here never exceed 32 bits).
  *
  * Every __virt_to_phys()/__phys_to_virt() expands to ONE instruction,
  *     add rd, rn, #0x81000000     (virt -> phys)
@@ -48,7 +49,18 @@ static inline __attribute__((always_inline)) uintptr_t __phys_to_virt(phys_addr_
 #define phys_to_virt(a)	((void *)__phys_to_virt(a))
 
 /* Set by head.S (.data) and __mmap_switched (.bss). */
+#ifdef CONFIG_ARM_LPAE
+/*
+ * LPAE: Linux's __pv_offset is a 64-bit phys_addr_t (head.S stores its high
+ * word).  phys_addr_t itself stays 32 bits here: every RAM and device address
+ * of the boards we run on is below 4 GiB, and the 64-bit quantities (table
+ * descriptors, TTBR0/TTBR1, PAR) are handled as uint64_t where they occur.
+ */
+extern uint32_t __pv_phys_pfn_offset, __pv_patched_sites;
+extern uint64_t __pv_offset;
+#else
 extern uint32_t __pv_phys_pfn_offset, __pv_offset, __pv_patched_sites;
+#endif
 extern uint32_t processor_id, __machine_arch_type, __atags_pointer;
 #define PHYS_OFFSET	((phys_addr_t)__pv_phys_pfn_offset << PAGE_SHIFT)
 

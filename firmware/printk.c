@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * printk.c - PL011 output through its virtual mapping (UART_VIRT) and a
- * tiny printf: %c %s %d %u %x %X %p %%, flags '0' '-', a field width and
- * ignored 'l'/'z' length modifiers.  No division (no libgcc needed).
+ * tiny printf: %c %s %d %u %x %X %p %%, flags '0' '-', a field width,
+ * in the LPAE images 'll' for %llx/%llX (64-bit: descriptors, TTBRs), and
+ * otherwise ignored 'l'/'z'/'h' length modifiers.  No division (no libgcc needed).
  */
 #include "kernel.h"
 #include "fw.h"
@@ -99,8 +100,29 @@ int vprintk(const char *fmt, va_list ap)
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
+#ifdef CONFIG_ARM_LPAE
+		/* only the LPAE images print 64-bit values; the 2-level ones keep their code */
+		int ll = 0;
+		while (*fmt == 'l' || *fmt == 'z' || *fmt == 'h')
+			ll += *fmt++ == 'l';
+		if (ll >= 2 && (*fmt == 'x' || *fmt == 'X')) {
+			uint64_t v = va_arg(ap, uint64_t);
+			int n = 0;
+			if (v >> 32) {	/* high word, then all 8 digits of the low one */
+				n = fmt_hex(buf, (uint32_t)(v >> 32), *fmt == 'X');
+				for (int sh = 28; sh >= 0; sh -= 4)
+					buf[n++] = (*fmt == 'X' ? "0123456789ABCDEF" :
+						    "0123456789abcdef")[((uint32_t)v >> sh) & 0xf];
+			} else {
+				n = fmt_hex(buf, (uint32_t)v, *fmt == 'X');
+			}
+			out += emit(buf, n, width, zero, left);
+			continue;
+		}
+#else
 		while (*fmt == 'l' || *fmt == 'z' || *fmt == 'h')
 			fmt++;
+#endif
 		switch (*fmt) {
 		case 'c':
 			buf[0] = (char)va_arg(ap, int);

@@ -29,6 +29,35 @@
  *     0b00101 (translation, section)         => IFSR = 0x00000005
  *                                               IFAR = 0xb0100000
  * A section permission fault would read FS = 0b01101 (0x00d).
+ *
+ * armv7-lpae-fault (CONFIG_ARM_LPAE, TTBCR.EAE = 1): the DFSR/IFSR take the
+ * long-descriptor format (ARM ARM B4.1.52/B4.1.96 and table B3-24 "Long-
+ * descriptor format FSR encodings"): bit 9 (LPAE) = 1, STATUS[5:0] =
+ * type:level with 0b0001LL translation, 0b0010LL access flag, 0b0011LL
+ * permission fault at level LL; WnR = bit 11; no domain field.  TTBCR.T0SZ
+ * = 0, T1SZ = 2: VAs below 0xC0000000 are walked from TTBR0's 4-entry PGD
+ * (level 1), the others from TTBR1's PMD (level 2).
+ *
+ *  1. LDR from 0xB0000000: TTBR0, pgd[2] -> PMD 2, entry (0xB0000000 >> 21)
+ *     & 511 = 0x180 is 0: translation fault, level 2, STATUS = 0b000110,
+ *     read                                  => DFSR = 0x00000206
+ *                                              DFAR = 0xb0000000
+ *  2. STR to 0xF0004ABC: TTBR1 PMD entry 0x180 -> level-3 table, pte[4]
+ *     has AP[2:1] = 0b10 (PL1 read-only): permission fault, level 3,
+ *     STATUS = 0b001111, WnR = 1              => DFSR = 0x00000a0f
+ *                                              DFAR = 0xf0004abc
+ *  3. STR to 0xFFFF0000, the vectors page: pte[0x1f0] has AP[2:1] = 0b11
+ *     (read-only at PL1 and PL0): permission fault, level 3, write
+ *                                          => DFSR = 0x00000a0f
+ *                                              DFAR = 0xffff0000
+ *  4. UDF #0 (0xe7f000f0) -> undefined instruction vector (0xffff0004).
+ *  5. BLX to 0xB0100000 (TTBR0, PMD 2 entry 0x180 = 0): prefetch abort,
+ *     IFSR translation fault level 2         => IFSR = 0x00000206
+ *                                              IFAR = 0xb0100000
+ *  6. LDR from 0xF0005000: pte[5] is a valid page with AF = 0 (bit 10):
+ *     access flag fault, level 3, STATUS = 0b001011, read
+ *                                          => DFSR = 0x0000020b
+ *                                              DFAR = 0xf0005000
  */
 #include "kernel.h"
 #include "memory.h"
@@ -64,6 +93,27 @@ void early_trap_init(void *vectors_alias)
 	       n, (uint32_t)(uintptr_t)vectors_alias, virt_to_phys(vectors_alias));
 }
 
+#ifdef CONFIG_ARM_LPAE
+/* Long-descriptor FSR STATUS[5:0] (table B3-24); levels in STATUS[1:0] */
+static const char *fsr_name(uint32_t status)
+{
+	switch (status >> 2) {
+	case 0x0: return "address size fault";
+	case 0x1: return "translation fault";
+	case 0x2: return "access flag fault";
+	case 0x3: return "permission fault";
+	case 0x5: return "synchronous external abort on translation table walk";
+	default: break;
+	}
+	switch (status) {
+	case 0x10: return "synchronous external abort";
+	case 0x21: return "alignment fault";
+	case 0x22: return "debug event";
+	case 0x30: return "TLB conflict abort";
+	default:   return "other";
+	}
+}
+#else
 static const char *fsr_name(uint32_t fs)
 {
 	switch (fs) {
@@ -84,6 +134,7 @@ static const char *fsr_name(uint32_t fs)
 	default:   return "other";
 	}
 }
+#endif
 
 static void record(uint32_t pc, uint32_t fsr, uint32_t far)
 {
@@ -94,13 +145,19 @@ static void record(uint32_t pc, uint32_t fsr, uint32_t far)
 
 void do_DataAbort(uint32_t pc, uint32_t dfsr, uint32_t dfar, uint32_t spsr)
 {
-	uint32_t fs = (dfsr & 0xf) | ((dfsr >> 6) & 0x10);
-
 	n_dabt++;
 	record(pc, dfsr, dfar);
 	printk("data abort: DFSR=0x%08x DFAR=0x%08x\n", dfsr, dfar);
+#ifdef CONFIG_ARM_LPAE
+	uint32_t status = dfsr & 0x3f;
+	printk("  pc=0x%08x spsr=0x%08x LPAE=%u STATUS=0x%02x (%s, level %u) %s\n", pc, spsr,
+	       (dfsr >> 9) & 1, status, fsr_name(status), status & 3,
+	       dfsr & (1 << 11) ? "write" : "read");
+#else
+	uint32_t fs = (dfsr & 0xf) | ((dfsr >> 6) & 0x10);
 	printk("  pc=0x%08x spsr=0x%08x FS=0x%02x (%s) domain=%u %s\n", pc, spsr, fs,
 	       fsr_name(fs), (dfsr >> 4) & 0xf, dfsr & (1 << 11) ? "write" : "read");
+#endif
 }
 
 void do_undefinstr(uint32_t pc, uint32_t insn, uint32_t spsr)
@@ -114,13 +171,18 @@ extern uint32_t pabt_fixup;
 
 uint32_t do_PrefetchAbort(uint32_t pc, uint32_t ifsr, uint32_t ifar, uint32_t spsr)
 {
-	uint32_t fs = (ifsr & 0xf) | ((ifsr >> 6) & 0x10);
-
 	n_pabt++;
 	record(pc, ifsr, ifar);
 	printk("prefetch abort: IFSR=0x%08x IFAR=0x%08x\n", ifsr, ifar);
+#ifdef CONFIG_ARM_LPAE
+	uint32_t status = ifsr & 0x3f;
+	printk("  pc=0x%08x spsr=0x%08x LPAE=%u STATUS=0x%02x (%s, level %u), resuming at 0x%08x\n",
+	       pc, spsr, (ifsr >> 9) & 1, status, fsr_name(status), status & 3, pabt_fixup);
+#else
+	uint32_t fs = (ifsr & 0xf) | ((ifsr >> 6) & 0x10);
 	printk("  pc=0x%08x spsr=0x%08x FS=0x%02x (%s), resuming at 0x%08x\n", pc, spsr, fs,
 	       fsr_name(fs), pabt_fixup);
+#endif
 	return pabt_fixup;
 }
 
@@ -131,6 +193,22 @@ void do_bad_exception(uint32_t vec, uint32_t spsr, uint32_t lr)
 }
 
 #ifdef FW_FAULT
+/* The expected fault status values, derived in the comment at the top. */
+#ifdef CONFIG_ARM_LPAE
+#define FSR_TEST1	0x00000206u	/* LPAE | translation fault, level 2 */
+#define FSR_TEST2	0x00000a0fu	/* LPAE | WnR | permission fault, level 3 */
+#define FSR_TEST3	0x00000a0fu	/* LPAE | WnR | permission fault, level 3 */
+#define FSR_TEST5	0x00000206u	/* LPAE | translation fault, level 2 */
+#define FSR_TEST6	0x0000020bu	/* LPAE | access flag fault, level 3 */
+#define NR_FAULT_TESTS_STR "6"
+#else
+#define FSR_TEST1	0x00000005u	/* translation fault, section */
+#define FSR_TEST2	0x0000080fu	/* WnR | permission fault, page, domain 0 */
+#define FSR_TEST3	0x0000083fu	/* WnR | domain 3 | permission fault, page */
+#define FSR_TEST5	0x00000005u	/* translation fault, section */
+#define NR_FAULT_TESTS_STR "5"
+#endif
+
 static int check(int n, const char *what, uint32_t cnt_before, volatile uint32_t *cnt,
 		 uint32_t pc, uint32_t fsr, uint32_t far)
 {
@@ -157,21 +235,21 @@ void run_fault_tests(void)
 	c = n_dabt;
 	v = probe_read(0xB0000000u);
 	pass += check(1, "read unmapped 0xb0000000", c, &n_dabt, (uint32_t)probe_read_insn,
-		      0x00000005u, 0xb0000000u) && v == 0xdeadbeefu;
+		      FSR_TEST1, 0xb0000000u) && v == 0xdeadbeefu;
 
 	/* 2: write to a PL1 read-only small page */
 	v = probe_read(0xF0004ABCu);		/* reading it is allowed */
 	c = n_dabt;
 	probe_write(0xF0004ABCu, 0x12345678u);
 	pass += check(2, "write read-only page 0xf0004abc", c, &n_dabt,
-		      (uint32_t)probe_write_insn, 0x0000080fu, 0xf0004abcu) &&
+		      (uint32_t)probe_write_insn, FSR_TEST2, 0xf0004abcu) &&
 		v == 0x0ddba11u && ((volatile uint32_t *)ro_page)[0xabc / 4] == 0x0ddba11u;
 
 	/* 3: write to the (read-only, domain 3) vectors page */
 	c = n_dabt;
 	probe_write(VECTORS_BASE, 0);
 	pass += check(3, "write vectors page 0xffff0000", c, &n_dabt,
-		      (uint32_t)probe_write_insn, 0x0000083fu, 0xffff0000u);
+		      (uint32_t)probe_write_insn, FSR_TEST3, 0xffff0000u);
 
 	/* 4: undefined instruction */
 	c = n_und;
@@ -182,8 +260,16 @@ void run_fault_tests(void)
 	c = n_pabt;
 	probe_exec(0xB0100000u);
 	pass += check(5, "execute unmapped 0xb0100000", c, &n_pabt, 0xb0100000u,
-		      0x00000005u, 0xb0100000u);
+		      FSR_TEST5, 0xb0100000u);
 
-	printk("fault tests: %d/5 passed\n", pass);
+#ifdef CONFIG_ARM_LPAE
+	/* 6: read of a valid page whose AF is 0 (no hardware access flag management) */
+	c = n_dabt;
+	v = probe_read(VMALLOC_START + 5 * PAGE_SIZE);
+	pass += check(6, "read AF=0 page 0xf0005000", c, &n_dabt, (uint32_t)probe_read_insn,
+		      FSR_TEST6, VMALLOC_START + 5 * PAGE_SIZE) && v == 0xdeadbeefu;
+#endif
+
+	printk("fault tests: %d/" NR_FAULT_TESTS_STR " passed\n", pass);
 }
 #endif
