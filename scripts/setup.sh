@@ -10,6 +10,7 @@ PACKAGES=(
   libunicorn-dev libinih-dev libcapstone-dev libfdt-dev
   clang lld llvm
   python3
+  qemu-system-arm
 )
 
 missing=()
