@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "mmuscope_paths.h"
 
+int cmd_xcheck(int argc, char **argv); /* cmd_xcheck.c */
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -21,6 +23,8 @@ static void usage(FILE *f)
     fputs("usage: mmuscope run [--machine NAME|PATH] [--set SECTION.KEY=VALUE]... [--events FILE]\n"
           "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
           "                    [--timeout SECONDS] [--dump-phys ADDR,LEN,FILE] IMAGE\n"
+          "       mmuscope xcheck [--format v7|lpae|a64-4k|a64-16k|a64-64k|all] [--count N]\n"
+          "                       [--seed S] [--include-deviations] [--verbose]\n"
           "       mmuscope --version\n"
           "IMAGE is a path (ELF or raw binary) or the name of a built firmware image (armv7-head).\n"
           "Exit status: 0 guest powered off, 2 bad usage or input, 3 limit reached,\n"
@@ -44,6 +48,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "xcheck"))
+        return cmd_xcheck(argc - 1, argv + 1);
     usage(stderr);
     cli_error("unknown command '%s'", argv[1]);
     return EXIT_USAGE;
