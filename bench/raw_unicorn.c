@@ -1,6 +1,7 @@
 /* The baseline of bench/run.sh: runs a raw AArch64 image on Unicorn 2.0.1 with no hooks but
- * one UC_HOOK_INTR (taken once, at the guest's final PSCI HVC), the same RAM and CPU setup as
- * mmuscope's virt-a53 machine, and prints the wall time. Usage: raw_unicorn IMAGE.bin LOAD_PA */
+ * one UC_HOOK_INTR (which stops the run at the guest's first exception: its final PSCI HVC for
+ * a64_memloop), the same RAM and CPU setup as mmuscope's virt-a53 machine (with the upper-half
+ * placeholder), and prints the wall time and where it stopped. Usage: raw_unicorn IMAGE.bin LOAD_PA */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -49,6 +50,9 @@ int main(int argc, char **argv)
     uc_reg_write(uc, UC_ARM64_REG_CP_REG, &hcr);
     uc_mem_map(uc, 0x80000000, 256 << 20, UC_PROT_ALL);
     uc_mmio_map(uc, 0x09000000, 0x1000, uart_read, NULL, uart_write, NULL);
+    /* the TTBR1 half as a placeholder (shared/ENGINE.md section 2), as mmuscope's machine has it */
+    uc_mmio_map(uc, 0xffff000000000000ull, 1ull << 48, uart_read, NULL, uart_write, NULL);
+    uc_mem_protect(uc, 0xffff000000000000ull, 1ull << 48, UC_PROT_ALL);
     uc_mem_write(uc, load, img, n);
     uc_hook h;
     uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)on_intr, NULL, 1, 0);
