@@ -396,6 +396,17 @@ def test_cortex_a72_ips():
     uart(r, r"^armv8-head: 11/11 checks passed$")
 
 
+def test_cortex_a57_boots():
+    """cortex-a57 (configs/cores/cortex-a57.ini): Unicorn's A57 has PARange 0b0100 (44 bits, the
+    A57 TRM's ID_AA64MMFR0_EL1 reset value 0x00001124), so TCR_EL1.IPS = 4; the boot passes"""
+    r = boot("--set", "machine.cpu=cortex-a57")
+    assert r.status == 0, r
+    m = uart(r, r"^\[head\] __cpu_setup: MAIR_EL1 = 0x(\w+), TCR_EL1 = 0x(\w+) \(ID_AA64MMFR0_EL1 = 0x(\w+)\)$")
+    assert h(m, 3) & 0xF == 4, hex(h(m, 3))
+    assert (h(m, 2) >> 32) & 7 == 4, hex(h(m, 2))
+    uart(r, r"^armv8-head: 11/11 checks passed$")
+
+
 def test_wrong_load_address():
     """loaded at 0x40800000 (RAM at 0x40000000) the image refuses, before touching any table"""
     r = mmuscope("--machine", "virt-a53", "--set", "machine.ram_base=0x40000000", IMAGE)
@@ -438,5 +449,5 @@ def test_same_report_as_qemu():
 
 run_tests([test_head_report, test_l0_index_line, test_ttbr_writes_in_idmap, test_mmu_enable_then_high_half,
            test_init_pg_dir_tables, test_translate, test_el0_fault, test_asids_and_tlbi_order,
-           test_end_state_and_psci, test_smc_conduit, test_cortex_a72_ips, test_wrong_load_address,
+           test_end_state_and_psci, test_smc_conduit, test_cortex_a72_ips, test_cortex_a57_boots, test_wrong_load_address,
            test_elf_boots_like_bin, test_same_report_as_qemu])
