@@ -18,6 +18,8 @@ typedef struct A64Name {
 
 /* ARM ARM DDI0487 D13 (system registers) and C5.5 (TLBI, DC, IC, AT encodings). */
 static const A64Name names[] = {
+    {2, 0, 0, 2, 2, A64_Register, false, "MDSCR_EL1"},
+    {3, 3, 4, 2, 1, A64_Register, false, "DAIF"},
     {3, 0, 1, 0, 0, A64_Register, true, "SCTLR_EL1"},
     {3, 0, 1, 0, 2, A64_Register, false, "CPACR_EL1"},
     {3, 0, 2, 0, 0, A64_Register, true, "TTBR0_EL1"},
