@@ -11,6 +11,7 @@ PACKAGES=(
   clang lld llvm
   python3
   qemu-system-arm
+  gnuplot-nox
 )
 
 missing=()
