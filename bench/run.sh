@@ -12,9 +12,13 @@ img=${1:-build/tests/guests/a64_memloop.bin}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mm=build/frontends/mmuscope
-$mm run --machine virt-a53 --timeout 0 --stats "$tmp/full.json" "$img" >/dev/null 2>"$tmp/full.err"
-$mm run --machine virt-a53 --timeout 0 --core none --stats "$tmp/none.json" "$img" >/dev/null 2>"$tmp/none.err"
-build/bench/raw_unicorn "$img" 0x80800000 >"$tmp/raw.out"
+$mm run --machine virt-a53 --timeout 0 --stats "$tmp/full.json" "$img" >/dev/null 2>"$tmp/full.err" || { cat "$tmp/full.err" >&2; exit 1; }
+$mm run --machine virt-a53 --timeout 0 --core none --stats "$tmp/none.json" "$img" >/dev/null 2>"$tmp/none.err" || { cat "$tmp/none.err" >&2; exit 1; }
+if ! build/bench/raw_unicorn "$img" 0x80800000 >"$tmp/raw.out" 2>&1; then
+  echo "bench/run.sh: $img: the raw Unicorn baseline failed, so there is nothing to compare with:" \
+       "$(cat "$tmp/raw.out") (raw_unicorn maps RAM and the placeholders only: no UART, DTB or PSCI)" >&2
+  exit 1
+fi
 python3 - "$tmp" "$img" <<'PY'
 import json, re, sys
 d, img = sys.argv[1], sys.argv[2]
