@@ -105,6 +105,7 @@ bool config_set(MachineConfig *c, const char *key, const char *v, char *err, siz
             return false;
         }
     } else if (!strcmp(key, "limits.max_insns")) NUM(c->max_insns);
+    else if (!strcmp(key, "limits.stop_at")) NUM(c->stop_at);
     else if (!strcmp(key, "limits.timeout")) {
         char *end;
         errno = 0;

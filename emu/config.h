@@ -26,6 +26,7 @@ typedef struct MachineConfig {
     char bootargs[256];
     uint64_t max_insns;    /* 0: no limit */
     double timeout;        /* seconds, 0: no limit */
+    uint64_t stop_at;      /* 0: none; else the run ends (exit 0) when the PC reaches it */
     char source[512];      /* the file the config came from */
 } MachineConfig;
 

@@ -364,6 +364,7 @@ const char *exit_reason_name(ExitReason r)
     case Exit_PowerOff: return "poweroff";
     case Exit_SystemReset: return "system_reset";
     case Exit_InsnLimit: return "insn_limit";
+    case Exit_StopAt: return "stop_at";
     case Exit_TimeLimit: return "time_limit";
     case Exit_NoVector: return "no_vector";
     case Exit_BusError: return "bus_error";
@@ -377,7 +378,8 @@ int exit_reason_status(ExitReason r)
 {
     switch (r) {
     case Exit_PowerOff:
-    case Exit_SystemReset: return 0;
+    case Exit_SystemReset:
+    case Exit_StopAt: return 0;
     case Exit_InsnLimit:
     case Exit_TimeLimit: return 3;
     default: return 4;

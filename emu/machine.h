@@ -18,6 +18,7 @@ typedef enum ExitReason {
     Exit_PowerOff,      /* PSCI SYSTEM_OFF */
     Exit_SystemReset,   /* PSCI SYSTEM_RESET */
     Exit_InsnLimit,
+    Exit_StopAt,        /* the PC reached limits.stop_at (--stop-at) */
     Exit_TimeLimit,
     Exit_NoVector,      /* exception whose vector is not mapped / not memory */
     Exit_BusError,      /* physical access to an address with nothing behind it */

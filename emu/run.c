@@ -31,9 +31,17 @@ void machine_run(Machine *m, RunStats *st)
     while (m->reason == Exit_None) {
         uint64_t pc = machine_pc(m);
         bool thumb = !m->a64 && (reg32(m, UC_ARM_REG_CPSR) & (1u << 5));
-        uc_err e = uc_emu_start(m->uc, pc | thumb, UINT64_MAX, 0, 0);
+        if (m->cfg.stop_at && pc == m->cfg.stop_at) {
+            machine_stop(m, Exit_StopAt, "reached --stop-at pc 0x%llx (not executed)", (unsigned long long)pc);
+            break;
+        }
+        /* Unicorn's `until`: checked as each instruction is translated, it ends the block before
+         * that address, so a stop costs nothing while the guest runs */
+        uc_err e = uc_emu_start(m->uc, pc | thumb, m->cfg.stop_at ? m->cfg.stop_at : UINT64_MAX, 0, 0);
         if (m->reason != Exit_None)
             break;
+        if (e == UC_ERR_OK && m->cfg.stop_at && machine_pc(m) == m->cfg.stop_at && m->pending == Pending_None)
+            continue; /* reported at the top of the loop */
         if (m->pending == Pending_DataAbort) {
             if (m->a64)
                 a64_handle_pending_abort(m);

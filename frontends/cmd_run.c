@@ -27,7 +27,7 @@ typedef struct RunArgs {
     const char *events, *stats, *image, *core;
     uint64_t vas[MAX_VAS];
     int nvas;
-    const char *max_insns, *timeout;
+    const char *max_insns, *timeout, *stop_at;
     DumpReq dumps[8];
     int ndumps;
 } RunArgs;
@@ -145,7 +145,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"events", required_argument, 0, 'e'},  {"stats", required_argument, 0, 'S'},
         {"translate", required_argument, 0, 't'}, {"max-insns", required_argument, 0, 'n'},
         {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
-        {"core", required_argument, 0, 'c'}, {0, 0, 0, 0}};
+        {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
@@ -168,6 +168,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
             break;
         case 'n': a->max_insns = optarg; break;
         case 'T': a->timeout = optarg; break;
+        case 'A': a->stop_at = optarg; break;
         case 'd':
             if (!parse_dump(a, optarg))
                 return false;
@@ -218,6 +219,10 @@ static bool build_config(const RunArgs *a, MachineConfig *cfg)
     }
     if (a->max_insns && !config_set(cfg, "limits.max_insns", a->max_insns, err, sizeof err)) {
         cli_error("--max-insns: %s", err);
+        return false;
+    }
+    if (a->stop_at && !config_set(cfg, "limits.stop_at", a->stop_at, err, sizeof err)) {
+        cli_error("--stop-at: %s", err);
         return false;
     }
     if (a->timeout && !config_set(cfg, "limits.timeout", a->timeout, err, sizeof err)) {

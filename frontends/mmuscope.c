@@ -22,12 +22,12 @@ static void usage(FILE *f)
 {
     fputs("usage: mmuscope run [--machine NAME|PATH] [--set SECTION.KEY=VALUE]... [--events FILE]\n"
           "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
-          "                    [--timeout SECONDS] [--dump-phys ADDR,LEN,FILE] IMAGE\n"
+          "                    [--timeout SECONDS] [--stop-at PC] [--dump-phys ADDR,LEN,FILE] IMAGE\n"
           "       mmuscope xcheck [--format v7|lpae|a64-4k|a64-16k|a64-64k|all] [--count N]\n"
           "                       [--seed S] [--include-deviations] [--verbose]\n"
           "       mmuscope --version\n"
           "IMAGE is a path (ELF or raw binary) or the name of a built firmware image (armv7-head).\n"
-          "Exit status: 0 guest powered off, 2 bad usage or input, 3 limit reached,\n"
+          "Exit status: 0 guest powered off (or --stop-at reached), 2 bad usage or input, 3 limit reached,\n"
           "4 exception without a vector, bus error or engine failure.\n", f);
 }
 

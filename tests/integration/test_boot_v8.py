@@ -407,6 +407,24 @@ def test_cortex_a57_boots():
     uart(r, r"^armv8-head: 11/11 checks passed$")
 
 
+def test_stop_at():
+    """--stop-at PC ends the run (exit 0, exit_reason stop_at) before the first execution of PC: at
+    the MSR TTBR0_EL1 of switch_mm (found in the full run's events, inside the ELF's switch_mm) the
+    count is that event's instruction number minus one, and nothing after it was observed"""
+    full = boot()
+    ev = next(e for e in full.events if e["kind"] == "sysreg_write" and e["reg"] == "TTBR0_EL1"
+              and int(e["pc"], 16) >= 0xffff000000000000)
+    pc = int(ev["pc"], 16)
+    assert SYMS["switch_mm"] <= pc < SYMS["check_user_data"], hex(pc)
+    r = mmuscope("--machine", "virt-a53", "--stop-at", hex(pc), IMAGE)
+    assert r.status == 0 and r.stats["exit_reason"] == "stop_at", r
+    assert r.stats["instructions"] == ev["insn"] - 1, (r.stats["instructions"], ev["insn"])
+    assert all(e["insn"] < ev["insn"] for e in r.events), r.events[-1]
+    assert f"reached --stop-at pc {hex(pc)} (not executed)" in r.stderr, r.stderr
+    bad = mmuscope("--machine", "virt-a53", "--stop-at", "switch_mm", IMAGE)
+    assert bad.status == 2 and "--stop-at: limits.stop_at: 'switch_mm' is not a number" in bad.stderr, bad.stderr
+
+
 def test_wrong_load_address():
     """loaded at 0x40800000 (RAM at 0x40000000) the image refuses, before touching any table"""
     r = mmuscope("--machine", "virt-a53", "--set", "machine.ram_base=0x40000000", IMAGE)
@@ -449,5 +467,5 @@ def test_same_report_as_qemu():
 
 run_tests([test_head_report, test_l0_index_line, test_ttbr_writes_in_idmap, test_mmu_enable_then_high_half,
            test_init_pg_dir_tables, test_translate, test_el0_fault, test_asids_and_tlbi_order,
-           test_end_state_and_psci, test_smc_conduit, test_cortex_a72_ips, test_cortex_a57_boots, test_wrong_load_address,
+           test_end_state_and_psci, test_smc_conduit, test_cortex_a72_ips, test_cortex_a57_boots, test_stop_at, test_wrong_load_address,
            test_elf_boots_like_bin, test_same_report_as_qemu])
