@@ -10,7 +10,12 @@
  *   from it become suspects, and the next hit on a suspect re-walks: a different answer is a
  *   `stale_tlb_hit` event (the model keeps using the cached entry, as hardware would). The
  *   record is a fixed-size table (a newer fill may evict an older record, so a stale hit can
- *   go unreported, never the reverse). */
+ *   go unreported, never the reverse).
+ * - ASID reuse: each ASID remembers the table roots (TTBR0/TTBR1 base addresses) it was last
+ *   used with. When it comes back with other roots and no TLBI ALL/ASID has removed its entries
+ *   since, the ASID becomes a suspect: every hit on one of its non-global entries re-walks, and a
+ *   different answer is a `stale_tlb_hit` with "cause":"asid_reuse" (once per page and ASID,
+ *   while the suspicion lasts). A TLBI that removes the ASID's entries ends the suspicion. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,8 @@
 
 #define RMAP_SLOTS 8192
 #define MAX_SUSPECTS 64
+#define NASIDS 65536
+#define MAX_REPORTED 64
 
 typedef struct RmapEntry {
     uint64_t desc_pa; /* 0: empty */
@@ -26,6 +33,11 @@ typedef struct RmapEntry {
     uint16_t asid;
     bool global;
 } RmapEntry;
+
+typedef struct Reported {
+    uint64_t page;
+    uint16_t asid;
+} Reported;
 
 struct TlbGlue {
     TlbModel *model;
@@ -37,6 +49,11 @@ struct TlbGlue {
     RmapEntry suspects[MAX_SUSPECTS];
     int nsuspects;
     uint64_t stale_hits;
+    uint64_t *asid_roots;       /* per ASID: signature of the roots it was last used with, 0 none */
+    uint8_t *asid_suspect;      /* per ASID: its roots changed with no TLBI since */
+    unsigned nasid_suspects;
+    Reported reported[MAX_REPORTED]; /* asid_reuse reports */
+    unsigned nreported;
     bool el0;                   /* the current block runs at EL0/PL0 (set per block) */
     bool check_perms;           /* long-descriptor regime: entries carry final permissions */
 };
@@ -44,6 +61,75 @@ struct TlbGlue {
 static unsigned rmap_slot(uint64_t desc_pa)
 {
     return (unsigned)((desc_pa >> 3) ^ (desc_pa >> 15)) & (RMAP_SLOTS - 1);
+}
+
+/* A signature of the translation-table roots in use (0 is never returned). */
+static uint64_t roots_signature(Machine *m)
+{
+    uint64_t r0, r1;
+    if (m->a64) {
+        r0 = m->a64r.ttbr0 & 0x0000fffffffffffeull; /* BADDR (and CnP cleared), no ASID */
+        r1 = m->a64r.ttbr1 & 0x0000fffffffffffeull;
+    } else if (m->regs.ttbcr & (1u << 31)) {
+        Xlate x; /* LPAE: the root is where the walk of VA 0 (TTBR0) starts */
+        machine_translate(m, 0, Access_Read, true, &x);
+        r0 = x.ndesc ? x.desc_pa[0] : 0;
+        r1 = 0;
+    } else {
+        r0 = m->regs.ttbr0 & ~0x7full;
+        r1 = m->regs.ttbr1 & ~0x7full;
+    }
+    return (r0 * 0x9e3779b97f4a7c15ull ^ r1) | 1;
+}
+
+static void note_roots(Machine *m, uint16_t asid)
+{
+    TlbGlue *g = m->tlbg;
+    uint64_t sig = roots_signature(m);
+    if (g->asid_roots[asid] && g->asid_roots[asid] != sig && !g->asid_suspect[asid]) {
+        g->asid_suspect[asid] = 1;
+        g->nasid_suspects++;
+    }
+    g->asid_roots[asid] = sig;
+}
+
+static void clear_asid_suspects(TlbGlue *g, int asid) /* -1: all */
+{
+    if (!g->nasid_suspects)
+        return;
+    if (asid < 0) {
+        memset(g->asid_suspect, 0, NASIDS);
+        g->nasid_suspects = 0;
+    } else if (g->asid_suspect[asid]) {
+        g->asid_suspect[asid] = 0;
+        g->nasid_suspects--;
+    }
+    g->nreported = 0;
+}
+
+/* A hit on a non-global entry of an ASID whose roots changed without TLBI: re-walk. */
+static void check_asid_reuse(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
+{
+    TlbGlue *g = m->tlbg;
+    uint64_t page = va >> 12;
+    for (unsigned i = 0; i < g->nreported && i < MAX_REPORTED; i++)
+        if (g->reported[i].page == page && g->reported[i].asid == asid)
+            return;
+    Xlate x;
+    machine_translate(m, va, Access_Read, true, &x);
+    if (x.mapped && x.pa == r->e.out_pa)
+        return;
+    g->reported[g->nreported++ % MAX_REPORTED] = (Reported){page, asid};
+    g->stale_hits++;
+    char now[40];
+    if (x.mapped)
+        snprintf(now, sizeof now, "\"0x%llx\"", (unsigned long long)x.pa);
+    else
+        snprintf(now, sizeof now, "\"fault\"");
+    event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
+               "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d,"
+               "\"cause\":\"asid_reuse\"",
+               (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level);
 }
 
 static uint16_t current_asid(Machine *m)
@@ -66,6 +152,7 @@ static uint16_t current_asid(Machine *m)
     }
     g->asid = asid;
     g->asid_gen = m->gen + 1;
+    note_roots(m, asid);
     return asid;
 }
 
@@ -171,7 +258,8 @@ static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResul
             else
                 snprintf(now, sizeof now, "\"fault\"");
             event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
-                       "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d",
+                       "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d,"
+                       "\"cause\":\"descriptor_write\"",
                        (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level);
         }
         g->suspects[i] = g->suspects[--g->nsuspects];
@@ -217,6 +305,8 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
                 perm_fault_from_hit(m, side, va, &r);
             if (g->nsuspects)
                 check_suspect(m, va, asid, &r);
+            if (g->nasid_suspects && !r.e.global && g->asid_suspect[asid])
+                check_asid_reuse(m, va, asid, &r);
         } else {
             bool mapped;
             pa = walk_and_fill(m, side, va, write ? Access_Write : Access_Read, asid, &mapped);
@@ -246,6 +336,8 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
                 perm_fault_from_hit(m, TLB_SIDE_FETCH, pages[i], &r);
             if (g->nsuspects)
                 check_suspect(m, pages[i], asid, &r);
+            if (g->nasid_suspects && !r.e.global && g->asid_suspect[asid])
+                check_asid_reuse(m, pages[i], asid, &r);
         } else {
             bool mapped;
             walk_and_fill(m, TLB_SIDE_FETCH, pages[i], Access_Fetch, asid, &mapped);
@@ -277,6 +369,10 @@ void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value)
         inv.asid = (uint16_t)(value & 0xff);
     }
     tlb_invalidate(g->model, &inv);
+    if (inv.op == TLB_INV_ALL)
+        clear_asid_suspects(g, -1);
+    else if (inv.op == TLB_INV_ASID)
+        clear_asid_suspects(g, inv.asid);
     /* suspects the operation removed from the TLBs can no longer hit */
     for (int i = 0; i < g->nsuspects; i++) {
         RmapEntry *s = &g->suspects[i];
@@ -307,11 +403,15 @@ bool tlb_glue_attach(Machine *m, char *err, size_t errlen)
     g->ram_base = m->cfg.ram_base;
     g->ram_pages = m->cfg.ram_size >> 12;
     g->pt_pages = calloc(g->ram_pages ? g->ram_pages : 1, 1);
-    if (!g->model || !g->pt_pages) {
+    g->asid_roots = calloc(NASIDS, sizeof *g->asid_roots);
+    g->asid_suspect = calloc(NASIDS, 1);
+    if (!g->model || !g->pt_pages || !g->asid_roots || !g->asid_suspect) {
         if (!g->model && !err[0])
             snprintf(err, errlen, "cannot create the TLB model");
         tlb_model_destroy(g->model);
         free(g->pt_pages);
+        free(g->asid_roots);
+        free(g->asid_suspect);
         free(g);
         return false;
     }
@@ -332,6 +432,8 @@ void tlb_glue_destroy(Machine *m)
         return;
     tlb_model_destroy(g->model);
     free(g->pt_pages);
+    free(g->asid_roots);
+    free(g->asid_suspect);
     free(g);
     m->tlbg = NULL;
 }

@@ -15,6 +15,12 @@
  *      rewrite it read/write without TLBI; store at `perm_store` -> the model's entry denies the
  *      write: a `tlb_permission_fault` event (the engine re-walks and performs it); TLBI; store
  *      again -> a fresh walk, no event.
+ *   7. ASID reuse: l2[7] made nG (bit 11) with the TLBI; TTBR0 = l1 | ASID 5; read (fills an
+ *      ASID-5 entry for PA 0x81000000); TTBR0 = l1b | ASID 5, the same ASID with other tables
+ *      (l1b/l2b: as l1/l2 but l2b[7] -> 0x81200000), ISB, no TLBI; read -> the model's entry
+ *      still gives 0x81000000: a `stale_tlb_hit` with cause asid_reuse (and the engine, like
+ *      hardware, still reads 0x1111); TLBI ASIDE1 (ASID 5); read -> 0x2222, no event.
+ *      Both reads are stored in `results` after the cycle counts.
  */
 	.section .text.boot, "ax"
 	.globl	_start
@@ -97,6 +103,30 @@ perm_store:
 	isb
 	str	x2, [x10]			// walks: read/write, no event
 
+	add	x20, x20, #16			// 7: after the two cycle counts
+	ldr	x15, =0x0060000081000f01	// l2[7] nG -> 0x81000000
+	str	x15, [x11]
+	dsb	ishst
+	tlbi	vae1, x3
+	dsb	ish
+	adr	x16, l1
+	movk	x16, #5, lsl #48
+	msr	ttbr0_el1, x16			// ASID 5, tables l1
+	isb
+	ldr	x2, [x10]			// fills ASID 5: 0x81000000
+	adr	x17, l1b
+	movk	x17, #5, lsl #48
+	msr	ttbr0_el1, x17			// ASID 5 again, tables l1b: no TLBI
+	isb
+	ldr	x2, [x10]			// stale: still 0x81000000
+	str	x2, [x20], #8
+	movz	x18, #5, lsl #48
+	tlbi	aside1, x18
+	dsb	ish
+	isb
+	ldr	x2, [x10]			// walks l1b: 0x81200000
+	str	x2, [x20], #8
+
 	movz	w0, #0x8400, lsl #16
 	add	w0, w0, #8
 	hvc	#0
@@ -118,6 +148,20 @@ l2:
 	.quad	0x0060000081000701		// 0x81000000 identity
 	.quad	0x0060000081200701		// 0x81200000 identity
 	.fill	502, 8, 0
+	.balign	4096
+l1b:
+	.quad	0x0060000000000405
+	.quad	0
+	.quad	l2b + 3
+	.fill	509, 8, 0
+l2b:
+	.fill	4, 8, 0
+	.quad	0x0040000080800701		// 0x80800000: this image
+	.fill	2, 8, 0
+	.quad	0x0060000081200f01		// 0x80e00000 -> 0x81200000, nG
+	.quad	0x0060000081000701		// 0x81000000 identity
+	.quad	0x0060000081200701		// 0x81200000 identity
+	.fill	502, 8, 0
 	.globl	results
 results:
-	.fill	6, 8, 0
+	.fill	8, 8, 0

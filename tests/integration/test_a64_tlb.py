@@ -25,10 +25,10 @@ def syms(name):
 def run_tlb():
     s = syms("a64_tlb")
     dump = os.path.join(TMP, "results.bin")
-    r = mmuscope("--machine", "virt-a53", "--dump-phys", f"0x{s['results']:x},48,{dump}",
+    r = mmuscope("--machine", "virt-a53", "--dump-phys", f"0x{s['results']:x},64,{dump}",
                  os.path.join(GUEST_DIR, "a64_tlb.bin"))
     with open(dump, "rb") as f:
-        r.results = struct.unpack("<6Q", f.read())
+        r.results = struct.unpack("<8Q", f.read())
     return r
 
 
@@ -36,14 +36,14 @@ def test_stale_hit_reported_once():
     """a descriptor rewritten without TLBI: one stale_tlb_hit with the cached and the table PA"""
     r = run_tlb()
     assert r.status == 0, r
-    stale = r.of_kind("stale_tlb_hit")
-    assert len(stale) == 1, stale
+    stale = [e for e in r.of_kind("stale_tlb_hit") if e["cause"] == "descriptor_write"]
+    assert len(stale) == 1, r.of_kind("stale_tlb_hit")
     e = stale[0]
     # step 2 of a64_tlb.S: VA 0x80e00000 cached -> 0x81000000, tables now -> 0x81200000
     assert (e["va"], e["cached_pa"], e["table_pa"], e["asid"]) == ("0x80e00000", "0x81000000", "0x81200000", 0), e
     # after it, TLBI VAE1 with Xt = VA >> 12 = 0x80e00: two in steps 3-4, two in step 6
     vae1 = [x for x in r.of_kind("tlb_maintenance") if x["op"] == "VAE1"]
-    assert [int(x["value"], 16) for x in vae1] == [0x80E00] * 4, vae1
+    assert [int(x["value"], 16) for x in vae1] == [0x80E00] * 5, vae1  # and one in step 7
     assert int(stale[0]["pc"], 16) < int(vae1[0]["pc"], 16), (stale, vae1)  # step 2 before step 3
 
 
@@ -70,6 +70,35 @@ def test_engine_also_uses_the_stale_entry():
     r = run_tlb()
     # 0x81000000 holds 0x1111, 0x81200000 holds 0x2222 (written by the guest first)
     assert r.results[:4] == (0x1111, 0x1111, 0x2222, 0x1111), [hex(x) for x in r.results]
+
+
+def test_asid_reuse_without_tlbi():
+    """step 7 of a64_tlb.S: ASID 5 used with tables l1, then with tables l1b (no TLBI between):
+    the hit on the ASID-5 nG entry gives the old PA 0x81000000 where l1b says 0x81200000, one
+    stale_tlb_hit with cause asid_reuse; after TLBI ASIDE1 (Xt[63:48] = 5) none, and the guest
+    reads 0x1111 (the engine, like hardware, used the old entry) and then 0x2222"""
+    r = run_tlb()
+    s = syms("a64_tlb")
+    reuse = [e for e in r.of_kind("stale_tlb_hit") if e["cause"] == "asid_reuse"]
+    assert len(reuse) == 1, r.of_kind("stale_tlb_hit")
+    e = reuse[0]
+    assert (e["va"], e["cached_pa"], e["table_pa"], e["asid"]) == ("0x80e00000", "0x81000000", "0x81200000", 5), e
+    ttbr0 = [x for x in r.of_kind("sysreg_write") if x["reg"] == "TTBR0_EL1"]
+    # the three TTBR0 writes: l1 (ASID 0), l1 | 5 << 48, l1b | 5 << 48
+    assert [int(x["value"], 16) for x in ttbr0] == [s["l1"], s["l1"] | 5 << 48, s["l1b"] | 5 << 48], ttbr0
+    assert int(ttbr0[2]["pc"], 16) < int(e["pc"], 16), (ttbr0, e)
+    aside1 = [x for x in r.of_kind("tlb_maintenance") if x["op"] == "ASIDE1"]
+    assert len(aside1) == 1 and int(aside1[0]["value"], 16) == 5 << 48, aside1
+    assert int(e["pc"], 16) < int(aside1[0]["pc"], 16), (e, aside1)
+    assert r.results[6:] == (0x1111, 0x2222), [hex(x) for x in r.results]
+
+
+def test_asid_switch_with_tlbi_is_quiet():
+    """armv8-head switches mm_a/mm_b (ASIDs 1 and 2, their own tables) and hands ASID 2 to a new
+    mm only after TLBI ASIDE1: no asid_reuse report anywhere in its boot"""
+    r = mmuscope("--machine", "virt-a53", "armv8-head")
+    assert r.status == 0, r
+    assert not r.of_kind("stale_tlb_hit"), r.of_kind("stale_tlb_hit")
 
 
 def test_cycle_counter_measures_the_model():
@@ -131,5 +160,6 @@ def test_bad_core_preset():
 
 
 run_tests([test_stale_hit_reported_once, test_engine_also_uses_the_stale_entry,
+           test_permission_fault_from_a_tlb_hit, test_asid_reuse_without_tlbi, test_asid_switch_with_tlbi_is_quiet,
            test_cycle_counter_measures_the_model, test_stats_have_the_model, test_armv7_boot_tlb_counts,
            test_core_none_disables_the_model, test_bad_core_preset])
