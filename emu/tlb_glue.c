@@ -107,6 +107,26 @@ static void clear_asid_suspects(TlbGlue *g, int asid) /* -1: all */
     g->nreported = 0;
 }
 
+/* Re-walks va: if the tables no longer give the hit's PA, counts and reports a stale hit. */
+static bool report_if_stale(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r, const char *cause)
+{
+    Xlate x;
+    machine_translate(m, va, Access_Read, true, &x);
+    if (x.mapped && x.pa == r->e.out_pa)
+        return false;
+    m->tlbg->stale_hits++;
+    char now[40];
+    if (x.mapped)
+        snprintf(now, sizeof now, "\"0x%llx\"", (unsigned long long)x.pa);
+    else
+        snprintf(now, sizeof now, "\"fault\"");
+    event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
+               "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d,"
+               "\"cause\":\"%s\"",
+               (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level, cause);
+    return true;
+}
+
 /* A hit on a non-global entry of an ASID whose roots changed without TLBI: re-walk. */
 static void check_asid_reuse(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
 {
@@ -115,21 +135,8 @@ static void check_asid_reuse(Machine *m, uint64_t va, uint16_t asid, const TlbRe
     for (unsigned i = 0; i < g->nreported && i < MAX_REPORTED; i++)
         if (g->reported[i].page == page && g->reported[i].asid == asid)
             return;
-    Xlate x;
-    machine_translate(m, va, Access_Read, true, &x);
-    if (x.mapped && x.pa == r->e.out_pa)
-        return;
-    g->reported[g->nreported++ % MAX_REPORTED] = (Reported){page, asid};
-    g->stale_hits++;
-    char now[40];
-    if (x.mapped)
-        snprintf(now, sizeof now, "\"0x%llx\"", (unsigned long long)x.pa);
-    else
-        snprintf(now, sizeof now, "\"fault\"");
-    event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
-               "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d,"
-               "\"cause\":\"asid_reuse\"",
-               (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level);
+    if (report_if_stale(m, va, asid, r, "asid_reuse"))
+        g->reported[g->nreported++ % MAX_REPORTED] = (Reported){page, asid};
 }
 
 static uint16_t current_asid(Machine *m)
@@ -248,20 +255,7 @@ static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResul
         RmapEntry *s = &g->suspects[i];
         if (va < s->va || va - s->va >= s->size || (!s->global && s->asid != asid))
             continue;
-        Xlate x;
-        machine_translate(m, va, Access_Read, true, &x);
-        if (!x.mapped || x.pa != r->e.out_pa) {
-            g->stale_hits++;
-            char now[40];
-            if (x.mapped)
-                snprintf(now, sizeof now, "\"0x%llx\"", (unsigned long long)x.pa);
-            else
-                snprintf(now, sizeof now, "\"fault\"");
-            event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
-                       "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d,"
-                       "\"cause\":\"descriptor_write\"",
-                       (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level);
-        }
+        report_if_stale(m, va, asid, r, "descriptor_write");
         g->suspects[i] = g->suspects[--g->nsuspects];
         return;
     }
