@@ -96,11 +96,7 @@ static void on_mrc_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         return;
     if (m->mrc_armed && (uint32_t)pc == m->mrc_next) {
         m->mrc_armed = false; /* the MRC has written the engine's value: replace it */
-        static const int rregs[15] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
-                                      UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
-                                      UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP,
-                                      UC_ARM_REG_LR};
-        set_reg32(m, rregs[m->mrc_rt], (uint32_t)now_cycles(m));
+        set_reg32(m, a32_gpr_reg(m->mrc_rt), (uint32_t)now_cycles(m)); /* Rt != 15 (is_mrc_pmccntr) */
     }
     uint32_t cpsr = reg32(m, UC_ARM_REG_CPSR);
     bool thumb = cpsr & (1u << 5);

@@ -19,6 +19,15 @@ void set_reg32(Machine *m, int reg, uint32_t v)
     uc_reg_write(m->uc, reg, &v);
 }
 
+int a32_gpr_reg(unsigned r)
+{
+    static const int map[16] = {
+        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,  UC_ARM_REG_R4,  UC_ARM_REG_R5,
+        UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8,  UC_ARM_REG_R9,  UC_ARM_REG_R10, UC_ARM_REG_R11,
+        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+    return map[r & 15];
+}
+
 uint64_t reg64(Machine *m, int reg)
 {
     uint64_t v = 0;

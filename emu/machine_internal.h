@@ -132,6 +132,8 @@ struct Machine {
 void machine_stop(Machine *m, ExitReason r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint32_t reg32(Machine *m, int reg);
 void set_reg32(Machine *m, int reg, uint32_t v);
+/* The engine's register id for AArch32 general-purpose register r (0..15: R0..R12, SP, LR, PC) */
+int a32_gpr_reg(unsigned r);
 uint32_t cp15_read(Machine *m, int crn, int opc1, int crm, int opc2);
 void cp15_write(Machine *m, int crn, int opc1, int crm, int opc2, uint32_t v);
 /* Re-reads the translation registers into m->regs. */

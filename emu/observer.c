@@ -106,11 +106,7 @@ static void decode_block(Machine *m, BlockInfo *b, uint64_t va, uint32_t size)
 
 static uint32_t gpr(Machine *m, unsigned r)
 {
-    static const int map[16] = {
-        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,  UC_ARM_REG_R4,  UC_ARM_REG_R5,
-        UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8,  UC_ARM_REG_R9,  UC_ARM_REG_R10, UC_ARM_REG_R11,
-        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
-    return reg32(m, map[r & 15]);
+    return reg32(m, a32_gpr_reg(r));
 }
 
 /* Emits the event for an MCR/MCRR to cp15 at pc; the registers hold the value written. */
