@@ -63,29 +63,11 @@ static unsigned rmap_slot(uint64_t desc_pa)
     return (unsigned)((desc_pa >> 3) ^ (desc_pa >> 15)) & (RMAP_SLOTS - 1);
 }
 
-/* A signature of the translation-table roots in use (0 is never returned). */
-static uint64_t roots_signature(Machine *m)
+/* The ASID is in use with table roots r0 (TTBR0) and r1 (TTBR1): a change of roots since its
+ * last use, with no TLBI in between, makes it a suspect. */
+static void note_roots(TlbGlue *g, uint16_t asid, uint64_t r0, uint64_t r1)
 {
-    uint64_t r0, r1;
-    if (m->a64) {
-        r0 = m->a64r.ttbr0 & 0x0000fffffffffffeull; /* BADDR (and CnP cleared), no ASID */
-        r1 = m->a64r.ttbr1 & 0x0000fffffffffffeull;
-    } else if (m->regs.ttbcr & (1u << 31)) {
-        Xlate x; /* LPAE: the root is where the walk of VA 0 (TTBR0) starts */
-        machine_translate(m, 0, Access_Read, true, &x);
-        r0 = x.ndesc ? x.desc_pa[0] : 0;
-        r1 = 0;
-    } else {
-        r0 = m->regs.ttbr0 & ~0x7full;
-        r1 = m->regs.ttbr1 & ~0x7full;
-    }
-    return (r0 * 0x9e3779b97f4a7c15ull ^ r1) | 1;
-}
-
-static void note_roots(Machine *m, uint16_t asid)
-{
-    TlbGlue *g = m->tlbg;
-    uint64_t sig = roots_signature(m);
+    uint64_t sig = (r0 * 0x9e3779b97f4a7c15ull ^ r1) | 1; /* | 1: 0 means "not used yet" */
     if (g->asid_roots[asid] && g->asid_roots[asid] != sig && !g->asid_suspect[asid]) {
         g->asid_suspect[asid] = 1;
         g->nasid_suspects++;
@@ -145,21 +127,28 @@ static uint16_t current_asid(Machine *m)
     if (g->asid_gen == m->gen + 1)
         return g->asid;
     uint16_t asid;
+    uint64_t r0, r1; /* the table roots */
     if (m->a64) {
         uint64_t ttbr = (m->a64r.tcr & (1ull << 22)) ? m->a64r.ttbr1 : m->a64r.ttbr0; /* TCR.A1 */
         asid = (uint16_t)(ttbr >> 48);
         if (!(m->a64r.tcr & (1ull << 36))) /* TCR.AS = 0: 8-bit ASIDs */
             asid &= 0xff;
+        r0 = m->a64r.ttbr0 & 0x0000fffffffffffeull; /* BADDR (CnP cleared), no ASID */
+        r1 = m->a64r.ttbr1 & 0x0000fffffffffffeull;
     } else if (m->regs.ttbcr & (1u << 31)) {
         Xlate x;
         machine_translate(m, 0, Access_Read, true, &x); /* the LPAE walker reads the 64-bit TTBR */
         asid = x.asid;
+        r0 = x.ndesc ? x.desc_pa[0] : 0; /* the walk of VA 0 starts at TTBR0's root */
+        r1 = 0;
     } else {
         asid = (uint16_t)(m->regs.contextidr & 0xff);
+        r0 = m->regs.ttbr0 & ~0x7full;
+        r1 = m->regs.ttbr1 & ~0x7full;
     }
     g->asid = asid;
     g->asid_gen = m->gen + 1;
-    note_roots(m, asid);
+    note_roots(g, asid, r0, r1);
     return asid;
 }
 
@@ -213,8 +202,9 @@ static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType 
 /* A hit on an entry that does not permit the access: hardware raises a permission fault from
  * the entry without walking. When the current tables permit it (the entry is stale: the
  * descriptor gained permissions without a TLBI), the engine re-walks and performs the access,
- * and Unicorn's hooks cannot abort an access in flight, so the run follows the engine -- which the architecture also allows, as
- * an entry may be evicted at any time -- and mmuscope reports what the modelled TLB would do. */
+ * and Unicorn's hooks cannot abort an access in flight, so the run follows the engine (which
+ * the architecture also allows, as an entry may be evicted at any time) and mmuscope reports
+ * what the modelled TLB would do. */
 static void perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, const TlbResult *r)
 {
     FaultRecord f = {.type = Fault_Permission, .level = r->e.level, .va = va,
@@ -261,6 +251,19 @@ static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResul
     }
 }
 
+/* What a hit can reveal: a permission fault from the entry, a stale entry (rewritten
+ * descriptor or reused ASID). Each check is one flag test unless its situation exists. */
+static inline void check_hit(Machine *m, TlbSide side, uint64_t va, uint16_t asid, const TlbResult *r)
+{
+    TlbGlue *g = m->tlbg;
+    if (g->check_perms && !tlb_entry_permits(&r->e, side, g->el0))
+        perm_fault_from_hit(m, side, va, r);
+    if (g->nsuspects)
+        check_suspect(m, va, asid, r);
+    if (g->nasid_suspects && !r->e.global && g->asid_suspect[asid])
+        check_asid_reuse(m, va, asid, r);
+}
+
 /* A store to physical pa: did it rewrite a descriptor some TLB entry came from? */
 static void note_store(TlbGlue *g, uint64_t pa, int size)
 {
@@ -295,12 +298,7 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
         TlbResult r;
         if (tlb_lookup(g->model, side, va, asid, 0, &r)) {
             pa = r.e.out_pa;
-            if (g->check_perms && !tlb_entry_permits(&r.e, side, g->el0))
-                perm_fault_from_hit(m, side, va, &r);
-            if (g->nsuspects)
-                check_suspect(m, va, asid, &r);
-            if (g->nasid_suspects && !r.e.global && g->asid_suspect[asid])
-                check_asid_reuse(m, va, asid, &r);
+            check_hit(m, side, va, asid, &r);
         } else {
             bool mapped;
             pa = walk_and_fill(m, side, va, write ? Access_Write : Access_Read, asid, &mapped);
@@ -326,12 +324,7 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
     for (int i = 0; i < n; i++) {
         TlbResult r;
         if (tlb_lookup(g->model, TLB_SIDE_FETCH, pages[i], asid, 0, &r)) {
-            if (g->check_perms && !tlb_entry_permits(&r.e, TLB_SIDE_FETCH, g->el0))
-                perm_fault_from_hit(m, TLB_SIDE_FETCH, pages[i], &r);
-            if (g->nsuspects)
-                check_suspect(m, pages[i], asid, &r);
-            if (g->nasid_suspects && !r.e.global && g->asid_suspect[asid])
-                check_asid_reuse(m, pages[i], asid, &r);
+            check_hit(m, TLB_SIDE_FETCH, pages[i], asid, &r);
         } else {
             bool mapped;
             walk_and_fill(m, TLB_SIDE_FETCH, pages[i], Access_Fetch, asid, &mapped);
