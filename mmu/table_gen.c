@@ -601,6 +601,22 @@ static uint64_t oa_high_bit(TgGen *g)
 
 static void build_table(TgGen *g, int hi, int level, uint64_t t, uint64_t va_base, unsigned dev, bool code_path);
 
+/* A block or page descriptor at ea for PA pa (AF set 90% of the time); with deviations on, in
+ * size_pct% of cases an output address beyond the output size (an address-size fault). */
+static void put_leaf(TgGen *g, uint64_t ea, uint64_t va, uint64_t span, int hi, int level, uint64_t pa,
+                     unsigned dev, unsigned size_pct)
+{
+    uint64_t d = leaf_attrs(g, level, chance(g, 90));
+    uint64_t oa = pa;
+    if (g->dev_on && chance(g, size_pct)) {
+        oa |= oa_high_bit(g);
+        dev |= TG_DEV_ADDR_SIZE;
+    }
+    put64(g, ea, d | oa);
+    add_region(g, va, span, oa, true, dev, hi);
+    g->nleaves++;
+}
+
 /* One entry at index i of the table at t (level, VA of the entry va, span bytes) */
 static void build_entry(TgGen *g, int hi, int level, uint64_t t, unsigned i, uint64_t va, unsigned dev)
 {
@@ -633,16 +649,7 @@ static void build_entry(TgGen *g, int hi, int level, uint64_t t, unsigned i, uin
         bool allowed = block_allowed(h, level);
         uint64_t pa = 0;
         if (allowed && roll < 55 && pick_oa(g, span, &pa)) {
-            uint64_t d = leaf_attrs(g, level, chance(g, 90));
-            unsigned ldev = dev;
-            uint64_t oa = pa;
-            if (g->dev_on && chance(g, 5)) {
-                oa |= oa_high_bit(g);
-                ldev |= TG_DEV_ADDR_SIZE;
-            }
-            put64(g, ea, d | oa);
-            add_region(g, va, span, oa, true, ldev, hi);
-            g->nleaves++;
+            put_leaf(g, ea, va, span, hi, level, pa, dev, 5);
             return;
         }
         if (!allowed && g->dev_on && roll < 30) {
@@ -659,16 +666,7 @@ static void build_entry(TgGen *g, int hi, int level, uint64_t t, unsigned i, uin
     }
     uint64_t pa;
     if (roll < 75 && pick_oa(g, span, &pa)) {
-        uint64_t d = leaf_attrs(g, 3, chance(g, 90));
-        unsigned ldev = dev;
-        uint64_t oa = pa;
-        if (g->dev_on && chance(g, 4)) {
-            oa |= oa_high_bit(g);
-            ldev |= TG_DEV_ADDR_SIZE;
-        }
-        put64(g, ea, d | oa);
-        add_region(g, va, span, oa, true, ldev, hi);
-        g->nleaves++;
+        put_leaf(g, ea, va, span, hi, 3, pa, dev, 4);
         return;
     }
     if (roll < 88) /* 0b01 at level 3: reserved, invalid */
