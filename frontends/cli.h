@@ -3,7 +3,13 @@
 /* Exit statuses of the mmuscope command */
 enum { EXIT_OK = 0, EXIT_FAILURE_GENERIC = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3, EXIT_GUEST = 4 };
 
+#include <stdbool.h>
+#include <stdint.h>
+
 int cmd_run(int argc, char **argv);
+int cmd_xcheck(int argc, char **argv);
 /* Prints "mmuscope: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A whole non-negative number (decimal, 0x hex or 0 octal) that fits 64 bits. */
+bool cli_parse_u64(const char *s, uint64_t *v);
 #endif

@@ -32,23 +32,13 @@ typedef struct RunArgs {
     int ndumps;
 } RunArgs;
 
-static bool parse_num(const char *s, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return false;
-    *v = strtoull(s, &end, 0);
-    return !errno && end != s && !*end;
-}
-
 static bool parse_vas(RunArgs *a, const char *list)
 {
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         uint64_t v;
-        if (!parse_num(tok, &v)) {
+        if (!cli_parse_u64(tok, &v)) {
             cli_error("--translate: '%s' is not a virtual address", tok);
             return false;
         }
@@ -70,7 +60,7 @@ static bool parse_dump(RunArgs *a, char *spec)
     }
     *c1 = *c2 = 0;
     DumpReq *d = &a->dumps[a->ndumps];
-    if (!parse_num(spec, &d->addr) || !parse_num(c1 + 1, &d->len) || !c2[1]) {
+    if (!cli_parse_u64(spec, &d->addr) || !cli_parse_u64(c1 + 1, &d->len) || !c2[1]) {
         cli_error("--dump-phys wants ADDR,LEN,FILE");
         return false;
     }

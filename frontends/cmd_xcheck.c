@@ -1,6 +1,5 @@
 /* mmuscope xcheck: the differential test of mmuscope's walkers against Unicorn's MMU
  * (emu/xcheck.c, docs/xcheck.md). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +7,6 @@
 
 #include "cli.h"
 #include "emu/xcheck.h"
-
-int cmd_xcheck(int argc, char **argv);
 
 static void xcheck_usage(FILE *f)
 {
@@ -20,16 +17,6 @@ static void xcheck_usage(FILE *f)
           "(default 10000); --seed: the generator's seed (default 1). Exit status: 0 no mismatch,\n"
           "1 mismatches, 2 bad usage, 4 the engine could not be set up or stopped answering.\n",
           f);
-}
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    if (!s || !*s || *s == '-')
-        return false;
-    *v = strtoull(s, &end, 0);
-    return !errno && end != s && !*end;
 }
 
 enum { OPT_DEVIATIONS = 256, OPT_CORRUPT };
@@ -67,13 +54,13 @@ int cmd_xcheck(int argc, char **argv)
             }
             break;
         case 'n':
-            if (!parse_u64(optarg, &o.count) || o.count == 0 || o.count > UINT64_C(1000000000)) {
+            if (!cli_parse_u64(optarg, &o.count) || o.count == 0 || o.count > UINT64_C(1000000000)) {
                 cli_error("xcheck: --count '%s' is not a number from 1 to 1000000000", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 's':
-            if (!parse_u64(optarg, &o.seed)) {
+            if (!cli_parse_u64(optarg, &o.seed)) {
                 cli_error("xcheck: --seed '%s' is not a non-negative number", optarg);
                 return EXIT_USAGE;
             }

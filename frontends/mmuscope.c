@@ -1,12 +1,12 @@
 /* mmuscope: the command-line entry point. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mmuscope_paths.h"
-
-int cmd_xcheck(int argc, char **argv); /* cmd_xcheck.c */
 
 void cli_error(const char *fmt, ...)
 {
@@ -16,6 +16,16 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+bool cli_parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return false;
+    *v = strtoull(s, &end, 0);
+    return !errno && end != s && !*end;
 }
 
 static void usage(FILE *f)
