@@ -124,7 +124,8 @@ static void shadow_write(Machine *m, const A64Name *n, uint64_t v, uint64_t pc, 
     else if (!strcmp(n->name, "MAIR_EL1")) r->mair = v;
     else if (!strcmp(n->name, "CONTEXTIDR_EL1")) r->contextidr = v;
     else if (!strcmp(n->name, "VBAR_EL1")) r->vbar = v;
-    m->gen++;
+    if (n->cls == A64_Register)
+        observer_new_generation(m); /* TLBIs: observer_tlb_maintenance */
     if (!(before & 1) && (r->sctlr & 1))
         event_emit(m->ev, Ev_MmuEnable, pc, m->insns, "\"sctlr\":\"0x%016llx\",\"asm\":\"%s\"",
                    (unsigned long long)r->sctlr, asmj);
@@ -158,6 +159,7 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
         event_emit(m->ev, Ev_TlbMaintenance, pc, m->insns, "\"op\":\"%s\",\"value\":\"0x%016llx\",\"asm\":\"%s\"",
                    name, (unsigned long long)cp->val, asmj);
         tlb_glue_maintenance(m, name, cp->val);
+        observer_tlb_maintenance(m, name, cp->val);
         break;
     case A64_Cache:
         event_emit(m->ev, Ev_CacheMaintenance, pc, m->insns,

@@ -35,7 +35,9 @@ typedef struct Xlate {
     uint64_t desc_pa[5];
 } Xlate;
 
-#define BLOCK_CACHE_SIZE 4096
+#define BLOCK_CACHE_BITS 16
+#define BLOCK_CACHE_SIZE (1u << BLOCK_CACHE_BITS)
+#define CODE_REGION_SLOTS 1024
 
 /* What we learn about a translation block the first time we see it. */
 #define MCR_SITE_MAX 4096
@@ -97,6 +99,9 @@ struct Machine {
     /* observer */
     BlockInfo cache[BLOCK_CACHE_SIZE];
     uint64_t gen;
+    /* which 2 MiB VA regions (hashed) hold blocks decoded in this generation: a TLBI by VA
+     * outside them cannot change code we have decoded, so it does not start a new one */
+    uint8_t code_region[CODE_REGION_SLOTS];
     BlockInfo cur;               /* the block now executing (copy) */
     bool have_cur;
     V7ShortRegs regs;            /* shadow of the translation registers */
@@ -161,6 +166,8 @@ bool tlb_glue_attach(Machine *m, char *err, size_t errlen);
 void tlb_glue_destroy(Machine *m);
 void tlb_glue_block(Machine *m, const BlockInfo *b);
 void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value);
+/* The operation and operand of a TLBI by name (VA sign-extended, ASID); false if not one. */
+bool tlbi_decode(const Machine *m, const char *op, uint64_t value, TlbInval *inv);
 /* cyclecounter.c */
 bool cyclecounter_attach(Machine *m, char *err, size_t errlen);
 /* Hooks the MRC PMCCNTR instructions of a freshly decoded AArch32 block; true when hooks were
@@ -190,6 +197,10 @@ void pl011_flush(Machine *m);
 void psci_call(Machine *m, uint64_t pc);
 /* observer.c */
 bool observer_attach(Machine *m, char *err, size_t errlen);
+/* Starts a new translation generation: every decoded block is decoded again when next run. */
+void observer_new_generation(Machine *m);
+/* After a TLB maintenance operation `op` (its TLBI name) with register operand `value`. */
+void observer_tlb_maintenance(Machine *m, const char *op, uint64_t value);
 uint32_t count_insns(Machine *m, uint64_t from, uint64_t to, bool thumb);
 /* T32: true when the halfword starts a 32-bit instruction. */
 bool t32_is_wide(uint16_t hw1);

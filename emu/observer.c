@@ -18,7 +18,8 @@
 
 static unsigned cache_index(uint64_t va, uint32_t size)
 {
-    return (unsigned)(((va >> 1) ^ (va >> 13) ^ size) & (BLOCK_CACHE_SIZE - 1));
+    uint64_t h = (va ^ ((uint64_t)size << 48)) * 0x9e3779b97f4a7c15ull; /* Fibonacci hashing */
+    return (unsigned)(h >> (64 - BLOCK_CACHE_BITS));
 }
 
 bool t32_is_wide(uint16_t hw1)
@@ -61,8 +62,37 @@ uint32_t count_insns(Machine *m, uint64_t from, uint64_t to, bool thumb)
     return scan(m, from, to, thumb, &last, &ok);
 }
 
+static unsigned region_slot(uint64_t va)
+{
+    uint64_t r = va >> 21;
+    return (unsigned)((r ^ (r >> 10) ^ (r >> 20) ^ (r >> 30)) & (CODE_REGION_SLOTS - 1));
+}
+
+void observer_new_generation(Machine *m)
+{
+    m->gen++;
+    memset(m->code_region, 0, sizeof m->code_region);
+}
+
+void observer_tlb_maintenance(Machine *m, const char *op, uint64_t value)
+{
+    TlbInval inv;
+    if (!tlbi_decode(m, op, value, &inv)) {
+        observer_new_generation(m); /* an operation we cannot place: assume the worst */
+        return;
+    }
+    /* Invalidating one VA can change the translation of that VA only (and, when it was in a
+     * block mapping, of that block: 2 MiB here; a TLBI inside a 1 GiB block that the guest then
+     * splits is the one case this misses). Linux's boot does tens of thousands of TLBI VAALE1
+     * on the fixmap while it patches text; none of them needs the decoded blocks again. */
+    if (inv.op == TLB_INV_ALL || inv.op == TLB_INV_ASID || m->code_region[region_slot(inv.va)])
+        observer_new_generation(m);
+}
+
 static void decode_block(Machine *m, BlockInfo *b, uint64_t va, uint32_t size)
 {
+    m->code_region[region_slot(va)] = 1;
+    m->code_region[region_slot(va + size - 1)] = 1;
     memset(b, 0, sizeof *b);
     b->va = va;
     b->size = size;
@@ -134,6 +164,7 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
         event_emit(m->ev, Ev_TlbMaintenance, pc, m->insns, "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"",
                    name, (unsigned long long)v, asmj);
         tlb_glue_maintenance(m, name, v);
+        observer_tlb_maintenance(m, name, v);
         break;
     case Cp15_Cache:
         event_emit(m->ev, Ev_CacheMaintenance, pc, m->insns,
@@ -151,7 +182,7 @@ static void after_translation_write(Machine *m, uint32_t pc, const char *asmj)
 {
     uint32_t before = m->regs.sctlr;
     machine_sync_regs(m);
-    m->gen++;
+    observer_new_generation(m);
     uint32_t after = m->regs.sctlr;
     if (!(before & SCTLR_M) && (after & SCTLR_M))
         event_emit(m->ev, Ev_MmuEnable, pc, m->insns, "\"sctlr\":\"0x%08x\",\"asm\":\"%s\"", after, asmj);
@@ -167,7 +198,7 @@ static void finish_cp15(Machine *m, const BlockInfo *b)
         return; /* condition failed: the write did not happen */
     char asmj[100];
     report_cp15(m, b->last_pc, b->thumb, op, asmj, sizeof asmj);
-    if (op->affects_translation)
+    if (op->affects_translation && op->cls != Cp15_Tlb) /* TLB ops: observer_tlb_maintenance */
         after_translation_write(m, b->last_pc, asmj);
 }
 
@@ -199,7 +230,7 @@ static void on_mcr_site(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         return;
     char asmj[100];
     report_cp15(m, (uint32_t)pc, thumb, &op, asmj, sizeof asmj);
-    if (op.affects_translation) {
+    if (op.affects_translation && op.cls != Cp15_Tlb) {
         /* the write happens after this hook: apply it at the next block */
         m->sync_pending = true;
         m->sync_pc = (uint32_t)pc;

@@ -332,29 +332,37 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
     }
 }
 
-void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value)
+bool tlbi_decode(const Machine *m, const char *op, uint64_t value, TlbInval *inv)
 {
-    TlbGlue *g = m->tlbg;
-    if (!g)
-        return;
-    TlbInval inv = {0};
+    memset(inv, 0, sizeof *inv);
     bool is;
-    if (!tlb_inval_op_from_name(op, &inv.op, &is))
-        return; /* ITLB*/ /*DTLB* forms and the like: not modelled separately */
+    if (!tlb_inval_op_from_name(op, &inv->op, &is))
+        return false; /* ITLB*/ /*DTLB* forms and the like: not modelled separately */
     if (m->a64) {
         /* TLBI VAE1 and friends: Xt[43:0] = VA[55:12], Xt[63:48] = ASID (D5.10.2) */
         uint64_t va = (value & ((1ull << 44) - 1)) << 12;
         if (va & (1ull << 55))
             va |= 0xff00000000000000ull; /* sign-extend from bit 55 (TTBR1 addresses) */
-        inv.va = va;
-        inv.asid = (uint16_t)(value >> 48);
+        inv->va = va;
+        inv->asid = (uint16_t)(value >> 48);
         if (!(m->a64r.tcr & (1ull << 36)))
-            inv.asid &= 0xff;
+            inv->asid &= 0xff;
     } else {
         /* TLBIMVA: MVA[31:12] | ASID[7:0]; TLBIASID: ASID[7:0]; TLBIMVAA: MVA (B4.2.3) */
-        inv.va = value & ~0xfffull;
-        inv.asid = (uint16_t)(value & 0xff);
+        inv->va = value & ~0xfffull;
+        inv->asid = (uint16_t)(value & 0xff);
     }
+    return true;
+}
+
+void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value)
+{
+    TlbGlue *g = m->tlbg;
+    if (!g)
+        return;
+    TlbInval inv;
+    if (!tlbi_decode(m, op, value, &inv))
+        return;
     tlb_invalidate(g->model, &inv);
     if (inv.op == TLB_INV_ALL)
         clear_asid_suspects(g, -1);
