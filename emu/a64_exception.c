@@ -74,7 +74,7 @@ static void on_el0_vector(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     if (!m->el0_pending || va != m->a64r.vbar + 0x480)
         return;
     m->el0_pending = false;
-    a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW);
+    a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | (m->gic.irq_line ? HCR_IMO | HCR_VI : 0));
     a64_sysreg_write(m, 3, 0, 5, 2, 0, m->el0_pending_esr);
     a64_sysreg_write(m, 3, 0, 6, 0, 0, m->el0_pending_far);
     uc_hook_del(m->uc, m->el0_hook);

@@ -36,6 +36,12 @@ static const A64Name names[] = {
     {3, 0, 13, 0, 1, A64_Register, true, "CONTEXTIDR_EL1"},
     {3, 0, 13, 0, 4, A64_Register, false, "TPIDR_EL1"},
     {3, 0, 14, 1, 0, A64_Register, false, "CNTKCTL_EL1"},
+    {3, 3, 14, 2, 0, A64_Register, false, "CNTP_TVAL_EL0"},
+    {3, 3, 14, 2, 1, A64_Register, false, "CNTP_CTL_EL0"},
+    {3, 3, 14, 2, 2, A64_Register, false, "CNTP_CVAL_EL0"},
+    {3, 3, 14, 3, 0, A64_Register, false, "CNTV_TVAL_EL0"},
+    {3, 3, 14, 3, 1, A64_Register, false, "CNTV_CTL_EL0"},
+    {3, 3, 14, 3, 2, A64_Register, false, "CNTV_CVAL_EL0"},
     {3, 4, 1, 0, 0, A64_Register, false, "SCTLR_EL2"},
     {3, 4, 1, 1, 0, A64_Register, false, "HCR_EL2"},
     {3, 4, 4, 0, 0, A64_Register, false, "SPSR_EL2"},
@@ -147,8 +153,11 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
     const char *name = n ? n->name : nb;
     if (!n)
         snprintf(nb, sizeof nb, "S%u_%u_C%u_C%u_%u", cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
-    disasm_one(m, pc, false, dis, sizeof dis);
-    json_escape(asmj, sizeof asmj, dis);
+    asmj[0] = 0;
+    if (m->ev->out) { /* disassembled only for the event file: a boot does a million DC CVAUs */
+        disasm_one(m, pc, false, dis, sizeof dis);
+        json_escape(asmj, sizeof asmj, dis);
+    }
     A64Class cls = n ? n->cls : (cp->op0 == 1 && cp->crn == 8 ? A64_Tlb : cp->op0 == 1 ? A64_Cache : A64_Register);
     switch (cls) {
     case A64_Register:
@@ -174,6 +183,8 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
         shadow_write(m, n, cp->val, pc, asmj);
     else if (n && !strcmp(n->name, "VBAR_EL1"))
         m->a64r.vbar = cp->val;
+    if (gtimer_write(m, cp))
+        return 1; /* the timers are mmuscope's (gtimer.c): the engine's copy is not used */
     return 0; /* let the instruction execute */
 }
 

@@ -21,6 +21,11 @@ void config_defaults(MachineConfig *c)
     c->uart_base = 0x09000000u;
     c->cycles_base = 0x09010000u;
     c->psci = Psci_HVC;
+    /* QEMU's virt board: GICv2 at 0x08000000 / 0x08010000, a 62.5 MHz system counter */
+    c->gic_dist_base = 0x08000000u;
+    c->gic_cpu_base = 0x08010000u;
+    c->timer_freq = 62500000u;
+    c->cpu_hz = 1000000000u;
 }
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -97,6 +102,10 @@ bool config_set(MachineConfig *c, const char *key, const char *v, char *err, siz
     } else if (!strcmp(key, "machine.bootargs")) {
         if (!copy_str(c->bootargs, sizeof c->bootargs, v)) goto toolong;
     } else if (!strcmp(key, "uart.base")) NUM(c->uart_base);
+    else if (!strcmp(key, "gic.dist_base")) NUM(c->gic_dist_base);
+    else if (!strcmp(key, "gic.cpu_base")) NUM(c->gic_cpu_base);
+    else if (!strcmp(key, "timer.frequency")) NUM(c->timer_freq);
+    else if (!strcmp(key, "machine.cpu_hz")) NUM(c->cpu_hz);
     else if (!strcmp(key, "psci.conduit")) {
         if (!strcmp(v, "smc")) c->psci = Psci_SMC;
         else if (!strcmp(v, "hvc")) c->psci = Psci_HVC;
@@ -212,6 +221,27 @@ bool config_validate(MachineConfig *c, char *err, size_t errlen)
     }
     if (c->uart_base < c->ram_base + c->ram_size && c->uart_base + 0x1000 > c->ram_base) {
         snprintf(err, errlen, "%s: uart.base 0x%llx lies inside RAM", src, (unsigned long long)c->uart_base);
+        return false;
+    }
+    if (c->gic_dist_base) {
+        const uint64_t g[2] = {c->gic_dist_base, c->gic_cpu_base};
+        for (int i = 0; i < 2; i++) {
+            if ((g[i] & 0xffff) || (g[i] < c->ram_base + c->ram_size && g[i] + 0x10000 > c->ram_base) ||
+                (c->uart_base >= g[i] && c->uart_base < g[i] + 0x10000) ||
+                (c->cycles_base >= g[i] && c->cycles_base < g[i] + 0x10000)) {
+                snprintf(err, errlen, "%s: gic.%s 0x%llx must be 64 KiB aligned, outside RAM, the UART and the "
+                         "cycle counter", src, i ? "cpu_base" : "dist_base", (unsigned long long)g[i]);
+                return false;
+            }
+        }
+        if (c->gic_dist_base == c->gic_cpu_base) {
+            snprintf(err, errlen, "%s: gic.dist_base and gic.cpu_base are the same", src);
+            return false;
+        }
+    }
+    if (!c->timer_freq || c->timer_freq > 0xffffffffu || !c->cpu_hz) {
+        snprintf(err, errlen, "%s: timer.frequency and machine.cpu_hz must be non-zero (and the frequency 32-bit)",
+                 src);
         return false;
     }
     if (!c->load_addr)

@@ -23,7 +23,11 @@ typedef struct MachineConfig {
     uint32_t machine_id;
     uint64_t uart_base;
     PsciConduit psci;
-    char bootargs[256];
+    char bootargs[1024];
+    uint64_t gic_dist_base; /* GICv2 distributor (0: no GIC) */
+    uint64_t gic_cpu_base;  /* GICv2 CPU interface */
+    uint64_t timer_freq;    /* generic timer: CNTFRQ, Hz */
+    uint64_t cpu_hz;        /* the modelled core's clock: timer ticks = cycles * timer_freq / cpu_hz */
     uint64_t max_insns;    /* 0: no limit */
     double timeout;        /* seconds, 0: no limit */
     uint64_t stop_at;      /* 0: none; else the run ends (exit 0) when the PC reaches it */

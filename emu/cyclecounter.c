@@ -55,6 +55,11 @@ static uint32_t on_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
         set_reg64(m, reg, now_cycles(m));
         return 1; /* skip the instruction: we wrote its result */
     }
+    uint64_t v;
+    if (gtimer_read(m, cp, &v)) {
+        set_reg64(m, reg, v);
+        return 1;
+    }
     return 0;
 }
 

@@ -211,6 +211,90 @@ static bool load_arm64_image(Machine *m, const char *path, const uint8_t *d, siz
     return true;
 }
 
+/* ARM zImage (arch/arm/boot/compressed/head.S): magic 0x016f2818 at 0x24, then the start and
+ * end addresses it was linked for (0 for the position-independent ones distributions ship). */
+static bool is_zimage(const uint8_t *d, size_t len)
+{
+    uint32_t magic;
+    if (len < 0x30)
+        return false;
+    memcpy(&magic, d + 0x24, 4);
+    return magic == 0x016f2818u;
+}
+
+static bool load_file_at(Machine *m, const char *path, const char *what, uint64_t pa, uint64_t *size, char *err,
+                         size_t errlen)
+{
+    uint8_t *d = NULL;
+    size_t len = 0;
+    if (!read_file(path, &d, &len, err, errlen))
+        return false;
+    const MachineConfig *c = &m->cfg;
+    if (pa + len > c->ram_base + c->ram_size) {
+        snprintf(err, errlen, "%s: %s of %zu bytes at 0x%llx does not fit in RAM ending at 0x%llx (try --set "
+                 "machine.ram_size=2G)", path, what, len, (unsigned long long)pa,
+                 (unsigned long long)(c->ram_base + c->ram_size));
+        free(d);
+        return false;
+    }
+    memcpy(m->ram + (pa - c->ram_base), d, len);
+    free(d);
+    *size = len;
+    return true;
+}
+
+bool load_linux_kernel(Machine *m, const char *path, char *err, size_t errlen)
+{
+    uint8_t *d = NULL;
+    size_t len = 0;
+    if (!read_file(path, &d, &len, err, errlen))
+        return false;
+    bool ok;
+    if (m->a64) {
+        ok = is_arm64_image(d, len);
+        if (!ok)
+            snprintf(err, errlen, "%s: not an arm64 Image (no \"ARM\\x64\" magic at offset 0x38)", path);
+        else
+            ok = load_arm64_image(m, path, d, len, err, errlen);
+    } else {
+        ok = is_zimage(d, len);
+        if (!ok) {
+            snprintf(err, errlen, "%s: not an ARM zImage (no magic 0x016f2818 at offset 0x24)%s", path,
+                     is_arm64_image(d, len) ? "; it is an arm64 Image: use an AArch64 machine (virt-a53)" : "");
+        } else {
+            /* Documentation/arch/arm/booting.rst: the zImage anywhere in RAM, conventionally at
+             * base + 0x8000 (machine.load_offset); it relocates itself if it must */
+            ok = place(m, path, m->cfg.load_addr, d, len, len, err, errlen);
+            m->entry = m->cfg.load_addr;
+            m->entry_thumb = false;
+        }
+    }
+    free(d);
+    return ok;
+}
+
+bool load_initrd(Machine *m, const char *path, uint64_t pa, char *err, size_t errlen)
+{
+    if (pa < m->image_hi) {
+        snprintf(err, errlen, "%s: the initrd at 0x%llx would overlap the kernel (up to 0x%llx)", path,
+                 (unsigned long long)pa, (unsigned long long)m->image_hi);
+        return false;
+    }
+    m->initrd_addr = pa;
+    return load_file_at(m, path, "initrd", pa, &m->initrd_size, err, errlen);
+}
+
+bool load_dtb_file(Machine *m, const char *path, const char *bootargs, char *err, size_t errlen)
+{
+    uint8_t *d = NULL;
+    size_t len = 0;
+    if (!read_file(path, &d, &len, err, errlen))
+        return false;
+    bool ok = dtb_from_file(m, path, d, len, bootargs, err, errlen);
+    free(d);
+    return ok;
+}
+
 bool load_image(Machine *m, const char *path, char *err, size_t errlen)
 {
     uint8_t *d = NULL;

@@ -221,8 +221,14 @@ static bool placeholder(Machine *m, uint64_t at, uint64_t size, char *err, size_
  * high half 0xffff000000000000.. (TTBR1). */
 static bool map_placeholders(Machine *m, char *err, size_t errlen)
 {
-    Span s[3] = {{m->cfg.ram_base, m->cfg.ram_size}, {m->cfg.uart_base, 0x1000}, {m->cfg.cycles_base, 0x1000}};
-    int n = (!m->a64 && m->cfg.cycles_base) ? 3 : 2;
+    Span s[5] = {{m->cfg.ram_base, m->cfg.ram_size}, {m->cfg.uart_base, 0x1000}};
+    int n = 2;
+    if (!m->a64 && m->cfg.cycles_base)
+        s[n++] = (Span){m->cfg.cycles_base, 0x1000};
+    if (m->cfg.gic_dist_base) {
+        s[n++] = (Span){m->cfg.gic_dist_base, 0x10000};
+        s[n++] = (Span){m->cfg.gic_cpu_base, 0x10000};
+    }
     qsort(s, (size_t)n, sizeof *s, span_cmp);
     uint64_t top = m->a64 ? (1ull << 48) : (1ull << 32);
     uint64_t at = 0;
@@ -253,6 +259,16 @@ static int cpu_model(const char *cpu)
     return UC_CPU_ARM_CORTEX_A15;
 }
 
+/* AArch64: the GIC's output is Unicorn's virtual IRQ, HCR_EL2.IMO|VI (shared/ENGINE.md
+ * section 3), masked by PSTATE.I at EL1. While an EL0 exception is being delivered through
+ * the same line (a64_exception.c) its vector hook restores the line from gic.irq_line. */
+void machine_set_irq(Machine *m, bool level)
+{
+    if (!m->a64 || m->el0_pending)
+        return;
+    a64_sysreg_write(m, 3, 4, 1, 1, 0, (1ull << 31) | (level ? (1ull << 4) | (1ull << 7) : 0));
+}
+
 Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, size_t errlen)
 {
     Machine *m = calloc(1, sizeof *m);
@@ -263,6 +279,7 @@ Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, 
     m->cfg = *cfg;
     m->ev = events;
     m->max_insns = cfg->max_insns;
+    m->gt.due = UINT64_MAX;
     m->a64 = cpu_is_a64(cfg->cpu);
     uc_err e = uc_open(m->a64 ? UC_ARCH_ARM64 : UC_ARCH_ARM, UC_MODE_ARM, &m->uc);
     if (e != UC_ERR_OK) {
@@ -293,8 +310,16 @@ Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, 
          * without it an HVC at EL1 is UNDEFINED (measured, a64_exception.c). */
         a64_sysreg_write(m, 3, 6, 1, 1, 0, 0x501); /* SCR_EL3 = HCE | RW | NS */
         a64_sysreg_write(m, 3, 4, 1, 1, 0, 1ull << 31); /* HCR_EL2 = RW */
+        /* CNTFRQ_EL0, as firmware at EL3 would set it (gtimer.c answers reads itself) */
+        a64_sysreg_write(m, 3, 3, 14, 0, 0, cfg->timer_freq);
+    } else {
+        /* CNTFRQ (MCR p15, 0, Rt, c14, c0, 0): AArch32 guests read the engine's own register */
+        uc_arm_cp_reg f = {.cp = 15, .is64 = 0, .sec = 0, .crn = 14, .crm = 0, .opc1 = 0, .opc2 = 0,
+                           .val = cfg->timer_freq};
+        uc_reg_write(m->uc, UC_ARM_REG_CP_REG, &f);
     }
-    if (!pl011_attach(m, err, errlen) || !cyclecounter_attach(m, err, errlen) || !map_placeholders(m, err, errlen) ||
+    if (!pl011_attach(m, err, errlen) || !gic_attach(m, err, errlen) || !cyclecounter_attach(m, err, errlen) ||
+        !map_placeholders(m, err, errlen) ||
         !observer_attach(m, err, errlen) || !tlb_glue_attach(m, err, errlen) ||
         !(m->a64 ? a64_exceptions_attach(m, err, errlen) && a64_sysreg_attach(m, err, errlen)
                  : exceptions_attach(m, err, errlen)))
@@ -331,6 +356,28 @@ void machine_destroy(Machine *m)
     free(m);
 }
 
+/* Linux's boot registers: arm64 booting.rst (x0 = DTB, x1..x3 = 0, MMU off, EL1 here, DAIF
+ * masked); ARM booting.rst (r0 = 0, r1 = machine type, r2 = DTB, SVC mode, IRQs/FIQs masked). */
+static void set_boot_regs(Machine *m)
+{
+    if (m->a64) {
+        set_reg64(m, UC_ARM64_REG_X0, m->cfg.dtb_addr);
+        set_reg64(m, UC_ARM64_REG_X1, 0);
+        set_reg64(m, UC_ARM64_REG_X2, 0);
+        set_reg64(m, UC_ARM64_REG_X3, 0);
+        set_reg32(m, UC_ARM64_REG_PSTATE, 0x3c5);
+        set_reg64(m, UC_ARM64_REG_PC, m->entry);
+        machine_sync_regs(m);
+        return;
+    }
+    set_reg32(m, UC_ARM_REG_R0, 0);
+    set_reg32(m, UC_ARM_REG_R1, m->cfg.machine_id);
+    set_reg32(m, UC_ARM_REG_R2, (uint32_t)m->cfg.dtb_addr);
+    set_reg32(m, UC_ARM_REG_CPSR, 0x1d3 | (m->entry_thumb ? 0x20u : 0)); /* SVC, A, I, F masked */
+    set_reg32(m, UC_ARM_REG_PC, (uint32_t)m->entry);
+    machine_sync_regs(m);
+}
+
 bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen)
 {
     if (!load_image(m, path, err, errlen))
@@ -345,24 +392,27 @@ bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen)
     }
     if (!build_dtb(m, err, errlen))
         return false;
-    if (m->a64) {
-        /* Linux arm64 booting.rst: x0 = DTB, x1..x3 = 0, MMU off, EL1 (the reset EL here),
-         * DAIF masked */
-        set_reg64(m, UC_ARM64_REG_X0, m->cfg.dtb_addr);
-        set_reg64(m, UC_ARM64_REG_X1, 0);
-        set_reg64(m, UC_ARM64_REG_X2, 0);
-        set_reg64(m, UC_ARM64_REG_X3, 0);
-        set_reg32(m, UC_ARM64_REG_PSTATE, 0x3c5);
-        set_reg64(m, UC_ARM64_REG_PC, m->entry);
-        machine_sync_regs(m);
-        return true;
+    set_boot_regs(m);
+    return true;
+}
+
+bool machine_load_linux(Machine *m, const LinuxBoot *lb, char *err, size_t errlen)
+{
+    if (!load_linux_kernel(m, lb->kernel, err, errlen))
+        return false;
+    uint64_t dtb_lo = m->cfg.dtb_addr;
+    if (dtb_lo < m->image_hi && m->image_lo < dtb_lo + DTB_MAX_SIZE) {
+        snprintf(err, errlen, "%s: kernel (0x%llx-0x%llx) overlaps the DTB at 0x%llx; move it with --set "
+                 "machine.dtb_addr=ADDR or give more RAM", lb->kernel, (unsigned long long)m->image_lo,
+                 (unsigned long long)m->image_hi - 1, (unsigned long long)dtb_lo);
+        return false;
     }
-    set_reg32(m, UC_ARM_REG_R0, 0);
-    set_reg32(m, UC_ARM_REG_R1, m->cfg.machine_id);
-    set_reg32(m, UC_ARM_REG_R2, (uint32_t)m->cfg.dtb_addr);
-    set_reg32(m, UC_ARM_REG_CPSR, 0x1d3 | (m->entry_thumb ? 0x20u : 0)); /* SVC, A, I, F masked */
-    set_reg32(m, UC_ARM_REG_PC, (uint32_t)m->entry);
-    machine_sync_regs(m);
+    /* the initrd 2 MiB above the DTB (which may grow to 1 MiB when the user gives one) */
+    if (lb->initrd && !load_initrd(m, lb->initrd, dtb_lo + 0x200000, err, errlen))
+        return false;
+    if (lb->dtb ? !load_dtb_file(m, lb->dtb, lb->append, err, errlen) : !build_dtb(m, err, errlen))
+        return false;
+    set_boot_regs(m);
     return true;
 }
 

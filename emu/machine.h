@@ -31,6 +31,8 @@ typedef struct RunStats {
     uint64_t insns_mmu_on;
     uint64_t blocks;
     uint64_t exceptions;
+    uint64_t irqs;          /* interrupts acknowledged at the GIC */
+    uint64_t wfi_idle;      /* WFIs that waited for the timer (its count skipped ahead) */
     double wall_seconds;
     ExitReason reason;
     char message[512];
@@ -45,6 +47,13 @@ void machine_destroy(Machine *m);
 /* Loads an ELF (by physical addresses) or a raw image (at cfg->load_addr) and sets the
  * boot registers. */
 bool machine_load_image(Machine *m, const char *path, char *err, size_t errlen);
+/* boot-linux: a kernel per Linux's boot protocol (arm64 Image / ARM zImage), an optional
+ * initrd, and the given device tree or one generated from the machine description. */
+typedef struct LinuxBoot {
+    const char *kernel, *initrd, *dtb;
+    const char *append; /* new bootargs for a given DTB (NULL: keep its own) */
+} LinuxBoot;
+bool machine_load_linux(Machine *m, const LinuxBoot *lb, char *err, size_t errlen);
 /* Runs until the guest powers off, a limit is hit or something fails. */
 void machine_run(Machine *m, RunStats *st);
 

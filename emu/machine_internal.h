@@ -62,6 +62,29 @@ typedef struct Pl011 {
     size_t len;
 } Pl011;
 
+/* GICv2 state (gic.c) */
+#define GIC_NIRQ 96
+typedef struct Gic {
+    uint32_t dctlr, cctlr, pmr, bpr, abpr;
+    uint32_t enabled[GIC_NIRQ / 32], pending[GIC_NIRQ / 32], level[GIC_NIRQ / 32];
+    uint32_t active[GIC_NIRQ / 32], dropped[GIC_NIRQ / 32], group[GIC_NIRQ / 32];
+    uint32_t icfg[GIC_NIRQ / 16];
+    uint8_t prio[GIC_NIRQ];
+    bool irq_line;
+} Gic;
+
+/* Generic Timer state (gtimer.c): [0] EL1 physical, [1] virtual */
+typedef struct GTimer {
+    uint32_t ctl;
+    uint64_t cval;
+} GTimer;
+typedef struct GTimers {
+    GTimer t[2];
+    uint64_t skipped;     /* counter ticks added by WFI idle skips */
+    uint64_t idle_ticks;
+    uint64_t due;         /* timebase value at which a timer condition becomes true */
+} GTimers;
+
 typedef enum PendingKind { Pending_None, Pending_DataAbort, Pending_PrefetchAbort } PendingKind;
 
 typedef struct Access {
@@ -79,6 +102,9 @@ struct Machine {
     csh cs_arm, cs_thumb, cs_a64;
     bool cs_ok;
     Pl011 uart;
+    Gic gic;
+    GTimers gt;
+    uint64_t irqs_taken, wfi_count;
     uint64_t entry;
     bool entry_thumb;
     bool a64;                     /* an AArch64 CPU (cortex-a53/a57/a72) */
@@ -95,6 +121,7 @@ struct Machine {
     bool el0_pending;
     uc_hook el0_hook;
     uint64_t image_lo, image_hi;  /* physical extent of everything the loader placed */
+    uint64_t initrd_addr, initrd_size; /* boot-linux --initrd (0 size: none) */
 
     /* observer */
     BlockInfo cache[BLOCK_CACHE_SIZE];
@@ -188,6 +215,12 @@ void a64_handle_invalid_insn(Machine *m);
 
 /* loader.c */
 bool load_image(Machine *m, const char *path, char *err, size_t errlen);
+/* boot-linux: an arm64 Image (AArch64 machines) or an ARM zImage (AArch32 ones) */
+bool load_linux_kernel(Machine *m, const char *path, char *err, size_t errlen);
+bool load_initrd(Machine *m, const char *path, uint64_t pa, char *err, size_t errlen);
+bool load_dtb_file(Machine *m, const char *path, const char *bootargs, char *err, size_t errlen);
+bool dtb_from_file(Machine *m, const char *path, const uint8_t *d, size_t len, const char *bootargs, char *err,
+                   size_t errlen);
 /* dtb.c */
 bool build_dtb(Machine *m, char *err, size_t errlen);
 /* pl011.c */
@@ -195,6 +228,20 @@ bool pl011_attach(Machine *m, char *err, size_t errlen);
 void pl011_flush(Machine *m);
 /* psci.c: handles the call in r0..r3 at pc (conduit instruction address) */
 void psci_call(Machine *m, uint64_t pc);
+/* gic.c, gtimer.c, irq.c */
+bool gic_attach(Machine *m, char *err, size_t errlen);
+void gic_update(Machine *m);
+void gic_set_level(Machine *m, unsigned id, bool level);
+bool gic_wants_wakeup(const Machine *m);
+uint64_t gtimer_count(Machine *m);
+void gtimer_update(Machine *m);
+void gtimer_check(Machine *m);
+bool gtimer_idle(Machine *m);
+bool gtimer_read(Machine *m, const uc_arm64_cp_reg *cp, uint64_t *v);
+bool gtimer_write(Machine *m, const uc_arm64_cp_reg *cp);
+/* Drives the CPU's IRQ input (AArch64: HCR_EL2.IMO|VI, a virtual IRQ taken at EL1). */
+void machine_set_irq(Machine *m, bool level);
+
 /* observer.c */
 bool observer_attach(Machine *m, char *err, size_t errlen);
 /* Starts a new translation generation: every decoded block is decoded again when next run. */

@@ -152,8 +152,11 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
     if (!op->is64 && op->crn == 10 && op->crm == 2 && op->opc1 == 0 && op->opc2 <= 1 &&
         (m->regs.ttbcr & (1u << 31)))
         name = op->opc2 ? "MAIR1" : "MAIR0";
-    disasm_one(m, pc, thumb, dis, sizeof dis);
-    json_escape(asmj, asmn, dis);
+    asmj[0] = 0;
+    if (m->ev->out) { /* disassembled only for the event file */
+        disasm_one(m, pc, thumb, dis, sizeof dis);
+        json_escape(asmj, asmn, dis);
+    }
     int width = op->is64 ? 16 : 8;
     switch (op->cls) {
     case Cp15_Register:
@@ -367,6 +370,8 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     m->insns += b->ninsns;
     if (m->tlbg)
         tlb_glue_block(m, b);
+    if (m->gt.due != UINT64_MAX)
+        gtimer_check(m);
     if (machine_mmu_on(m)) {
         m->insns_mmu_on += b->ninsns;
         /* once per decoded block: a block whose fetch was identity-mapped stays so until the

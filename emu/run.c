@@ -13,6 +13,23 @@ static double now_seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* Unicorn returns from uc_emu_start after a WFI (the PC past it) when nothing can wake the core
+ * (measured). With an interrupt already pending the core resumes; with a timer armed the system
+ * counter skips the idle time to its deadline, as a real core would sleep until it fires. */
+static bool wfi_wakes(Machine *m)
+{
+    uint32_t insn = 0;
+    uint64_t pc = machine_pc(m);
+    if (!m->a64 || !fetch_code(m, pc - 4, &insn, 4) || insn != 0xd503207fu) /* A64 WFI */
+        return false;
+    if (m->gic.irq_line)
+        return true;
+    if (!gtimer_idle(m))
+        return false;
+    m->wfi_count++;
+    return m->gic.irq_line;
+}
+
 void machine_run(Machine *m, RunStats *st)
 {
     double t0 = now_seconds();
@@ -52,6 +69,8 @@ void machine_run(Machine *m, RunStats *st)
                 a64_handle_invalid_insn(m);
             else
                 handle_invalid_insn(m);
+        } else if (e == UC_ERR_OK && wfi_wakes(m)) {
+            continue;
         } else if (e != UC_ERR_OK) {
             machine_stop(m, Exit_EngineError, "engine stopped: %s at pc 0x%llx", uc_strerror(e),
                          (unsigned long long)machine_pc(m));
@@ -69,6 +88,8 @@ void machine_run(Machine *m, RunStats *st)
     st->insns_mmu_on = m->insns_mmu_on;
     st->blocks = m->blocks;
     st->exceptions = m->exceptions;
+    st->irqs = m->irqs_taken;
+    st->wfi_idle = m->wfi_count;
     st->wall_seconds = now_seconds() - t0;
     st->reason = m->reason;
     snprintf(st->message, sizeof st->message, "%s", m->msg);

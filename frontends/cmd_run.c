@@ -30,6 +30,8 @@ typedef struct RunArgs {
     const char *max_insns, *timeout, *stop_at;
     DumpReq dumps[8];
     int ndumps;
+    bool linux;                                 /* boot-linux */
+    const char *kernel, *initrd, *dtb, *append;
 } RunArgs;
 
 static bool parse_vas(RunArgs *a, const char *list)
@@ -135,7 +137,10 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"events", required_argument, 0, 'e'},  {"stats", required_argument, 0, 'S'},
         {"translate", required_argument, 0, 't'}, {"max-insns", required_argument, 0, 'n'},
         {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
-        {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'}, {0, 0, 0, 0}};
+        {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'},
+        {"kernel", required_argument, 0, 'K'}, {"initrd", required_argument, 0, 'I'},
+        {"dtb", required_argument, 0, 'D'}, {"append", required_argument, 0, 'P'}, {0, 0, 0, 0}};
+    const char *cmd = a->linux ? "boot-linux" : "run";
     int c;
     optind = 1;
     opterr = 0;
@@ -163,10 +168,28 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
             if (!parse_dump(a, optarg))
                 return false;
             break;
+        case 'K': case 'I': case 'D': case 'P':
+            if (!a->linux) {
+                cli_error("run: %s belongs to boot-linux (mmuscope boot-linux --kernel PATH ...)", argv[optind - 1]);
+                return false;
+            }
+            *(c == 'K' ? &a->kernel : c == 'I' ? &a->initrd : c == 'D' ? &a->dtb : &a->append) = optarg;
+            break;
         default:
-            cli_error("run: unknown or incomplete option '%s' (see mmuscope --help)", argv[optind - 1]);
+            cli_error("%s: unknown or incomplete option '%s' (see mmuscope --help)", cmd, argv[optind - 1]);
             return false;
         }
+    }
+    if (a->linux) {
+        if (optind != argc) {
+            cli_error("boot-linux: unexpected argument '%s' (the kernel is given with --kernel)", argv[optind]);
+            return false;
+        }
+        if (!a->kernel) {
+            cli_error("boot-linux: missing --kernel PATH (an arm64 Image or an ARM zImage)");
+            return false;
+        }
+        return true;
     }
     if (optind != argc - 1) {
         cli_error(optind >= argc ? "run: missing IMAGE" : "run: more than one IMAGE given");
@@ -180,13 +203,22 @@ static bool build_config(const RunArgs *a, MachineConfig *cfg)
 {
     char path[1024], err[1024];
     config_defaults(cfg);
-    const char *name = a->machine ? a->machine : "virt-a15";
+    const char *name = a->machine ? a->machine : a->linux ? "virt-a53" : "virt-a15";
     if (!config_resolve(name, path, sizeof path)) {
         cli_error("%s: no such machine (neither a file nor %s/machines/%s.ini)", name, MMUSCOPE_CONFIG_DIR, name);
         return false;
     }
     if (!config_load(cfg, path, err, sizeof err)) {
         cli_error("%s", err);
+        return false;
+    }
+    /* a distribution kernel and its installer initrd want more than the firmware's 256 MiB */
+    if (a->linux && cfg->ram_size < (1ull << 30) && !config_set(cfg, "machine.ram_size", "1G", err, sizeof err)) {
+        cli_error("%s", err);
+        return false;
+    }
+    if (a->append && !config_set(cfg, "machine.bootargs", a->append, err, sizeof err)) {
+        cli_error("--append: %s", err);
         return false;
     }
     for (int i = 0; i < a->nsets; i++) {
@@ -272,7 +304,8 @@ static void write_stats(FILE *f, Machine *m, const MachineConfig *cfg, const cha
             exit_reason_status(st->reason));
     fprintf(f, "  \"instructions\": %llu,\n  \"instructions_mmu_on\": %llu,\n  \"blocks\": %llu,\n",
             (unsigned long long)st->insns, (unsigned long long)st->insns_mmu_on, (unsigned long long)st->blocks);
-    fprintf(f, "  \"exceptions\": %llu,\n  \"wall_seconds\": %.6f,\n", (unsigned long long)st->exceptions,
+    fprintf(f, "  \"exceptions\": %llu,\n  \"interrupts\": %llu,\n  \"wfi_idle\": %llu,\n  \"wall_seconds\": %.6f,\n",
+            (unsigned long long)st->exceptions, (unsigned long long)st->irqs, (unsigned long long)st->wfi_idle,
             st->wall_seconds);
     fprintf(f, "  \"events\": {");
     for (int k = 0; k < Ev_Count; k++)
@@ -297,6 +330,9 @@ static void summary(Machine *m, const RunStats *st, const EventSink *ev)
     fprintf(stderr, "mmuscope: %llu instructions (%llu with the MMU on), %llu exceptions, %.3f s, %.1f MIPS\n",
             (unsigned long long)st->insns, (unsigned long long)st->insns_mmu_on,
             (unsigned long long)st->exceptions, st->wall_seconds, mips);
+    if (st->irqs || st->wfi_idle)
+        fprintf(stderr, "mmuscope: %llu interrupts taken, %llu WFIs idled until the next timer event\n",
+                (unsigned long long)st->irqs, (unsigned long long)st->wfi_idle);
     fprintf(stderr, "mmuscope: events:");
     for (int k = 0; k < Ev_Count; k++)
         if (ev->count[k])
@@ -331,10 +367,11 @@ static bool do_dumps(Machine *m, const RunArgs *a)
     return true;
 }
 
-int cmd_run(int argc, char **argv)
+static int run_main(int argc, char **argv, bool linux)
 {
     RunArgs a;
     memset(&a, 0, sizeof a);
+    a.linux = linux;
     if (!parse_args(argc, argv, &a))
         return EXIT_USAGE;
     MachineConfig cfg;
@@ -349,7 +386,9 @@ int cmd_run(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!resolve_image(a.image, image, sizeof image))
+    if (linux)
+        snprintf(image, sizeof image, "%s", a.kernel);
+    else if (!resolve_image(a.image, image, sizeof image))
         return EXIT_USAGE;
 
     OutFile evf = {0}, stf = {0};
@@ -366,7 +405,8 @@ int cmd_run(int argc, char **argv)
         out_commit(&evf, false);
         return EXIT_GUEST;
     }
-    if (!machine_load_image(m, image, err, sizeof err)) {
+    LinuxBoot lb = {a.kernel, a.initrd, a.dtb, a.append};
+    if (linux ? !machine_load_linux(m, &lb, err, sizeof err) : !machine_load_image(m, image, err, sizeof err)) {
         cli_error("%s", err);
         machine_destroy(m);
         out_commit(&evf, false);
@@ -405,4 +445,14 @@ int cmd_run(int argc, char **argv)
     if (status != 0)
         fprintf(stderr, "mmuscope: exit %d: %s\n", status, st.message[0] ? st.message : "output failed");
     return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_main(argc, argv, false);
+}
+
+int cmd_boot_linux(int argc, char **argv)
+{
+    return run_main(argc, argv, true);
 }

@@ -33,6 +33,8 @@ static void usage(FILE *f)
     fputs("usage: mmuscope run [--machine NAME|PATH] [--set SECTION.KEY=VALUE]... [--events FILE]\n"
           "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
           "                    [--timeout SECONDS] [--stop-at PC] [--dump-phys ADDR,LEN,FILE] IMAGE\n"
+          "       mmuscope boot-linux [--machine NAME|PATH] --kernel PATH [--initrd PATH] [--append ARGS]\n"
+          "                    [--dtb PATH] [run's options except IMAGE]\n"
           "       mmuscope xcheck [--format v7|lpae|a64-4k|a64-16k|a64-64k|all] [--count N]\n"
           "                       [--seed S] [--include-deviations] [--verbose]\n"
           "       mmuscope --version\n"
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "boot-linux"))
+        return cmd_boot_linux(argc - 1, argv + 1);
     if (!strcmp(argv[1], "xcheck"))
         return cmd_xcheck(argc - 1, argv + 1);
     usage(stderr);

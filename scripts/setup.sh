@@ -12,6 +12,7 @@ PACKAGES=(
   python3
   qemu-system-arm
   gnuplot-nox
+  debian-installer-12-netboot-arm64 debian-installer-12-netboot-armhf
 )
 
 missing=()

@@ -31,11 +31,11 @@ class Run:
         return f"<exit {self.status}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}>"
 
 
-def mmuscope(*args, timeout=120):
-    """Runs `mmuscope run ARGS` with --events/--stats into a temp dir; returns a Run."""
+def mmuscope(*args, timeout=120, command="run"):
+    """Runs `mmuscope COMMAND ARGS` with --events/--stats into a temp dir; returns a Run."""
     with tempfile.TemporaryDirectory() as d:
         ev, st = os.path.join(d, "ev.jsonl"), os.path.join(d, "st.json")
-        proc = subprocess.run([MMUSCOPE, "run", "--events", ev, "--stats", st, *args],
+        proc = subprocess.run([MMUSCOPE, command, "--events", ev, "--stats", st, *args],
                               capture_output=True, text=True, timeout=timeout)
         events, stats = [], None
         if os.path.exists(ev):
