@@ -153,12 +153,15 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
     const char *name = n ? n->name : nb;
     if (!n)
         snprintf(nb, sizeof nb, "S%u_%u_C%u_C%u_%u", cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+    A64Class cls = n ? n->cls : (cp->op0 == 1 && cp->crn == 8 ? A64_Tlb : cp->op0 == 1 ? A64_Cache : A64_Register);
+    static const EventKind kind_of[] = {[A64_Register] = Ev_SysregWrite, [A64_Tlb] = Ev_TlbMaintenance,
+                                        [A64_Cache] = Ev_CacheMaintenance, [A64_At] = Ev_AddressTranslation};
     asmj[0] = 0;
-    if (m->ev->out) { /* disassembled only for the event file: a boot does a million DC CVAUs */
+    /* disassembled only for events that are written: a boot does millions of DC CVAUs */
+    if (event_wanted(m->ev, kind_of[cls]) || (n && n->translation && (event_wanted(m->ev, Ev_MmuEnable) || event_wanted(m->ev, Ev_MmuDisable)))) {
         disasm_one(m, pc, false, dis, sizeof dis);
         json_escape(asmj, sizeof asmj, dis);
     }
-    A64Class cls = n ? n->cls : (cp->op0 == 1 && cp->crn == 8 ? A64_Tlb : cp->op0 == 1 ? A64_Cache : A64_Register);
     switch (cls) {
     case A64_Register:
         event_emit(m->ev, Ev_SysregWrite, pc, m->insns, "\"reg\":\"%s\",\"value\":\"0x%016llx\",\"asm\":\"%s\"",

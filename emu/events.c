@@ -17,6 +17,7 @@ static const char *const names[Ev_Count] = {
     [Ev_TlbPermissionFault] = "tlb_permission_fault",
     [Ev_BusError] = "bus_error",
     [Ev_Error] = "error",
+    [Ev_ConsoleLine] = "console_line",
 };
 
 const char *event_kind_name(EventKind k)
@@ -24,10 +25,18 @@ const char *event_kind_name(EventKind k)
     return k < Ev_Count ? names[k] : "unknown";
 }
 
+int event_kind_from_name(const char *name)
+{
+    for (int k = 0; k < Ev_Count; k++)
+        if (!strcmp(names[k], name))
+            return k;
+    return -1;
+}
+
 void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const char *fields, ...)
 {
     s->count[k]++;
-    if (!s->out)
+    if (!s->out || (s->skip >> k & 1))
         return;
     int r = fprintf(s->out, "{\"kind\":\"%s\",\"pc\":\"0x%llx\",\"insn\":%llu", names[k],
                     (unsigned long long)pc, (unsigned long long)insn);

@@ -19,16 +19,26 @@ typedef enum EventKind {
     Ev_TlbPermissionFault,
     Ev_BusError,
     Ev_Error,
+    Ev_ConsoleLine, /* a line the guest wrote to the UART, with the instruction count */
     Ev_Count
 } EventKind;
 
 typedef struct EventSink {
     FILE *out;       /* NULL: count only */
+    uint32_t skip;   /* kinds (bit per EventKind) counted but not written (--events-only) */
     uint64_t count[Ev_Count];
     bool write_failed;
 } EventSink;
 
 const char *event_kind_name(EventKind k);
+/* Is an event of kind k written (not only counted)? */
+static inline bool event_wanted(const EventSink *s, EventKind k)
+{
+    return s->out && !(s->skip >> k & 1);
+}
+
+/* The kind named `name`, or -1. */
+int event_kind_from_name(const char *name);
 
 /* Writes one event. `fields` is a printf format for the extra members, already in JSON
  * (e.g. "\"reg\":\"SCTLR\",\"value\":\"0x%08x\""), or NULL. */

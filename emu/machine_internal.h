@@ -57,7 +57,7 @@ typedef struct BlockInfo {
 } BlockInfo;
 
 typedef struct Pl011 {
-    uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr;
+    uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr, ris;
     char line[256];
     size_t len;
 } Pl011;

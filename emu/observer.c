@@ -153,7 +153,11 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
         (m->regs.ttbcr & (1u << 31)))
         name = op->opc2 ? "MAIR1" : "MAIR0";
     asmj[0] = 0;
-    if (m->ev->out) { /* disassembled only for the event file */
+    static const EventKind kind_of[] = {[Cp15_Register] = Ev_SysregWrite, [Cp15_Tlb] = Ev_TlbMaintenance,
+                                        [Cp15_Cache] = Ev_CacheMaintenance,
+                                        [Cp15_AddressTranslation] = Ev_AddressTranslation};
+    if (event_wanted(m->ev, kind_of[op->cls]) || (op->affects_translation && (event_wanted(m->ev, Ev_MmuEnable) || event_wanted(m->ev, Ev_MmuDisable)))) {
+        /* disassembled only for events that are written */
         disasm_one(m, pc, thumb, dis, sizeof dis);
         json_escape(asmj, asmn, dis);
     }

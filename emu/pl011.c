@@ -20,11 +20,34 @@ static const uint8_t ids[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
 void pl011_flush(Machine *m)
 {
+    if (m->uart.len && event_wanted(m->ev, Ev_ConsoleLine)) { /* the line in the event stream: when it was printed */
+        char text[256], esc[sizeof text * 6];
+        size_t n = m->uart.len;
+        while (n && (m->uart.line[n - 1] == '\n' || m->uart.line[n - 1] == '\r'))
+            n--;
+        memcpy(text, m->uart.line, n);
+        text[n] = 0;
+        json_escape(esc, sizeof esc, text);
+        event_emit(m->ev, Ev_ConsoleLine, machine_pc(m), m->insns, "\"text\":\"%s\"", esc);
+    } else if (m->uart.len) {
+        m->ev->count[Ev_ConsoleLine]++;
+    }
     if (m->uart.len) {
         fwrite(m->uart.line, 1, m->uart.len, stdout);
         m->uart.len = 0;
     }
     fflush(stdout);
+}
+
+/* Interrupts (TRM 3.4): the transmit interrupt TXRIS (bit 5) is raised whenever the FIFO drains
+ * to its trigger level, which here is at once after every DR write (as QEMU's PL011 does);
+ * UARTICR clears it. UARTINTR = RIS & IMSC drives SPI 1 (GIC ID 33), as the DTB says. */
+#define INT_TX (1u << 5)
+#define UART_IRQ 33
+
+static void uart_irq_update(Machine *m)
+{
+    gic_set_level(m, UART_IRQ, (m->uart.ris & m->uart.imsc) != 0);
 }
 
 static uint64_t uart_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
@@ -44,7 +67,9 @@ static uint64_t uart_read(uc_engine *uc, uint64_t off, unsigned size, void *user
     case UARTIFLS: return u->ifls ? u->ifls : 0x12;
     case UARTIMSC: return u->imsc;
     case UARTDMACR: return u->dmacr;
-    default: return 0; /* DR (no input), RSR, RIS, MIS */
+    case UARTRIS: return u->ris;
+    case UARTMIS: return u->ris & u->imsc;
+    default: return 0; /* DR (no input), RSR */
     }
 }
 
@@ -59,7 +84,9 @@ static void uart_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, v
         u->line[u->len++] = (char)(v & 0xff);
         if ((v & 0xff) == '\n' || u->len == sizeof u->line)
             pl011_flush(m);
+        u->ris |= INT_TX;
         break;
+    case UARTICR: u->ris &= ~((uint32_t)v & 0x7ff); break;
     case UARTIBRD: u->ibrd = (uint32_t)v & 0xffff; break;
     case UARTFBRD: u->fbrd = (uint32_t)v & 0x3f; break;
     case UARTLCR_H: u->lcr_h = (uint32_t)v & 0xff; break;
@@ -67,8 +94,9 @@ static void uart_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, v
     case UARTIFLS: u->ifls = (uint32_t)v & 0x3f; break;
     case UARTIMSC: u->imsc = (uint32_t)v & 0x7ff; break;
     case UARTDMACR: u->dmacr = (uint32_t)v & 7; break;
-    default: break; /* RSR/ECR, ICR: nothing latched */
+    default: break; /* RSR/ECR: nothing latched */
     }
+    uart_irq_update(m);
 }
 
 bool pl011_attach(Machine *m, char *err, size_t errlen)

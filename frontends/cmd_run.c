@@ -30,6 +30,7 @@ typedef struct RunArgs {
     const char *max_insns, *timeout, *stop_at;
     DumpReq dumps[8];
     int ndumps;
+    const char *events_only;
     bool linux;                                 /* boot-linux */
     const char *kernel, *initrd, *dtb, *append;
 } RunArgs;
@@ -139,7 +140,8 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
         {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'},
         {"kernel", required_argument, 0, 'K'}, {"initrd", required_argument, 0, 'I'},
-        {"dtb", required_argument, 0, 'D'}, {"append", required_argument, 0, 'P'}, {0, 0, 0, 0}};
+        {"dtb", required_argument, 0, 'D'}, {"append", required_argument, 0, 'P'},
+        {"events-only", required_argument, 0, 'O'}, {0, 0, 0, 0}};
     const char *cmd = a->linux ? "boot-linux" : "run";
     int c;
     optind = 1;
@@ -164,6 +166,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         case 'n': a->max_insns = optarg; break;
         case 'T': a->timeout = optarg; break;
         case 'A': a->stop_at = optarg; break;
+        case 'O': a->events_only = optarg; break;
         case 'd':
             if (!parse_dump(a, optarg))
                 return false;
@@ -394,6 +397,19 @@ static int run_main(int argc, char **argv, bool linux)
     OutFile evf = {0}, stf = {0};
     EventSink sink;
     memset(&sink, 0, sizeof sink);
+    if (a.events_only) { /* a boot-sized event file: only these kinds are written */
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", a.events_only);
+        sink.skip = ~0u;
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            int k = event_kind_from_name(tok);
+            if (k < 0) {
+                cli_error("--events-only: unknown event kind '%s' (see docs/cli.md)", tok);
+                return EXIT_USAGE;
+            }
+            sink.skip &= ~(1u << k);
+        }
+    }
     if (a.events) {
         if (!out_open(&evf, a.events))
             return EXIT_USAGE;

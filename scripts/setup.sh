@@ -37,6 +37,6 @@ configure() { # dir, extra meson args...
 
 configure build
 if [ "${1:-}" = "--asan" ]; then
-  configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug -Dc_args=-fno-sanitize-recover=all
+  configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized -Dc_args=-fno-sanitize-recover=all
 fi
 echo "setup: built build/frontends/mmuscope"

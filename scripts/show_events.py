@@ -8,7 +8,7 @@ def main():
     if len(sys.argv) != 2:
         print("usage: show_events.py EVENTS.jsonl", file=sys.stderr)
         return 2
-    skip = {"cache_maintenance"}
+    skip = {"cache_maintenance", "console_line"}
     with open(sys.argv[1]) as f:
         for n, line in enumerate(f, 1):
             try:
