@@ -10,7 +10,12 @@
  * EL0 -> EL1 cannot be done by a PSTATE write (SP and cached flags are not switched), so a
  * virtual IRQ is raised (HCR_EL2.IMO|VI) and taken natively to VBAR_EL1 + 0x480, where a block
  * hook turns it into the synchronous exception: HCR_EL2 restored, ESR/FAR written, PC moved to
- * VBAR_EL1 + 0x400. ELR_EL1 and SPSR_EL1 are the ones the IRQ entry saved. */
+ * VBAR_EL1 + 0x400. ELR_EL1 and SPSR_EL1 are the ones the IRQ entry saved.
+ * The block hook stays on VBAR_EL1 + 0x480 for as long as VBAR_EL1 holds that value (it passes
+ * real interrupts from EL0 through): a hook added at delivery time would miss a translation
+ * block the engine already holds for the vector, and uc_ctl_remove_cache cannot drop it then,
+ * because at EL0 the kernel's vector page does not translate for instruction fetch (measured:
+ * Debian's arm64 kernel, once user space took timer interrupts, looped on spurious IRQs). */
 #include <stdio.h>
 #include <string.h>
 
@@ -77,8 +82,6 @@ static void on_el0_vector(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | (m->gic.irq_line ? HCR_IMO | HCR_VI : 0));
     a64_sysreg_write(m, 3, 0, 5, 2, 0, m->el0_pending_esr);
     a64_sysreg_write(m, 3, 0, 6, 0, 0, m->el0_pending_far);
-    uc_hook_del(m->uc, m->el0_hook);
-    uc_ctl_remove_cache(m->uc, va, va + 4);
     set_reg64(m, UC_ARM64_REG_PC, m->a64r.vbar + 0x400);
 }
 
@@ -123,9 +126,6 @@ static void take(Machine *m, uint32_t ec, uint32_t iss, uint64_t pc, uint64_t re
     m->el0_pending = true;
     m->el0_pending_esr = esr;
     m->el0_pending_far = far;
-    uint64_t irq = vbar + 0x480;
-    uc_ctl_remove_cache(m->uc, irq, irq + 4);
-    uc_hook_add(m->uc, &m->el0_hook, UC_HOOK_BLOCK, (void *)on_el0_vector, m, irq, irq);
     set_reg64(m, UC_ARM64_REG_PC, ret);
     set_reg32(m, UC_ARM64_REG_PSTATE, pstate & ~PSTATE_I);
     a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | HCR_IMO | HCR_VI);
@@ -246,6 +246,20 @@ void a64_handle_invalid_insn(Machine *m)
     uint64_t pc = machine_pc(m);
     uncount_block_tail(m, pc);
     undefined(m, pc);
+}
+
+/* VBAR_EL1 is about to become `vbar` (called from the MSR hook, at EL1): move the EL0 vector
+ * hook there and drop any translation of the new vector made without it. */
+void a64_vbar_changed(Machine *m, uint64_t vbar)
+{
+    if (m->el0_hook_set && m->el0_hook_vbar == vbar)
+        return;
+    if (m->el0_hook_set)
+        uc_hook_del(m->uc, m->el0_hook);
+    uint64_t irq = vbar + 0x480;
+    m->el0_hook_set = uc_hook_add(m->uc, &m->el0_hook, UC_HOOK_BLOCK, (void *)on_el0_vector, m, irq, irq) == UC_ERR_OK;
+    m->el0_hook_vbar = vbar;
+    uc_ctl_remove_cache(m->uc, irq, irq + 4);
 }
 
 bool a64_exceptions_attach(Machine *m, char *err, size_t errlen)

@@ -184,8 +184,10 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
     }
     if (n && n->translation)
         shadow_write(m, n, cp->val, pc, asmj);
-    else if (n && !strcmp(n->name, "VBAR_EL1"))
+    else if (n && !strcmp(n->name, "VBAR_EL1")) {
         m->a64r.vbar = cp->val;
+        a64_vbar_changed(m, cp->val);
+    }
     if (gtimer_write(m, cp))
         return 1; /* the timers are mmuscope's (gtimer.c): the engine's copy is not used */
     return 0; /* let the instruction execute */

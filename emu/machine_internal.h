@@ -119,7 +119,9 @@ struct Machine {
     A64Regs a64r;
     uint64_t el0_pending_esr, el0_pending_far; /* EL0 -> EL1 delivery in flight (a64_exception.c) */
     bool el0_pending;
-    uc_hook el0_hook;
+    uc_hook el0_hook;            /* on VBAR_EL1 + 0x480 while VBAR_EL1 = el0_hook_vbar */
+    bool el0_hook_set;
+    uint64_t el0_hook_vbar;
     uint64_t image_lo, image_hi;  /* physical extent of everything the loader placed */
     uint64_t initrd_addr, initrd_size; /* boot-linux --initrd (0 size: none) */
 
@@ -210,6 +212,7 @@ uint64_t a64_sysreg_read(Machine *m, int op0, int op1, int crn, int crm, int op2
 void a64_sysreg_write(Machine *m, int op0, int op1, int crn, int crm, int op2, uint64_t v);
 /* a64_exception.c */
 bool a64_exceptions_attach(Machine *m, char *err, size_t errlen);
+void a64_vbar_changed(Machine *m, uint64_t vbar);
 void a64_handle_pending_abort(Machine *m);
 void a64_handle_invalid_insn(Machine *m);
 
