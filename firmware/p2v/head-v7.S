@@ -115,10 +115,11 @@ __error_p:
  * __fixup_pv_table: store __pv_phys_pfn_offset and __pv_offset (physical
  * addresses: MMU off), then __fixup_a_pv_table patches every stub listed in
  * .pv_table with the top byte of PHYS_OFFSET - PAGE_OFFSET (r3), and counts
- * them in __pv_patched_sites.  Clobbers r0-r7, ip.
+ * them in __pv_patched_sites.  Clobbers r0-r3, ip.
  */
 	.type	__fixup_pv_table, %function
 __fixup_pv_table:
+	push	{r4-r7, lr}
 	adr	r0, 1f
 	ldmia	r0, {r3-r7}
 	subs	r3, r0, r3			@ PHYS_OFFSET - PAGE_OFFSET
@@ -212,7 +213,7 @@ __fixup_pv_table:
 	mcr	p15, 0, r0, c7, c5, 6		@ BPIALL
 	dsb
 	isb
-	bx	lr
+	pop	{r4-r7, pc}
 	.size	__fixup_pv_table, . - __fixup_pv_table
 
 	.align	2

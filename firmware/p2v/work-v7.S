@@ -147,7 +147,16 @@ p2v_phases_end:
  * (PHYS_OFFSET is not PLAT_PHYS_OFFSET): the constant variant is not run (its
  * list walk would fault, as such a kernel would) and its results stay 0.
  */
-	.macro	phase fn, arg
+	/*
+	 * One phase.  skipreg == 0 skips it (r9: the constant variant off its
+	 * PHYS_OFFSET; sp is never 0).  Every phase runs the same instructions
+	 * between two calls, whether it is skipped or not.
+	 */
+	.macro	phase fn, arg, skipreg
+	cmp	\skipreg, #0
+	it	eq
+	addeq	r8, r8, #8			@ result left 0
+	beq	.Lskip\@
 	mov	r0, \arg
 	mrc	p15, 0, r4, c9, c13, 0		@ PMCCNTR
 	bl	\fn
@@ -155,19 +164,19 @@ p2v_phases_end:
 	sub	r5, r5, r4
 	str	r0, [r8], #4			@ checksum
 	str	r5, [r8], #4			@ cycles
+.Lskip\@:
 	.endm
 
 	.macro	phases_of wl, vname, arg
 	.ifc	\vname, constant
-	cmp	r9, #0
-	it	eq
-	addeq	r8, r8, #24			@ 3 results skipped
-	beq	.Lskip\@
+	phase	p2v_\wl\()_\vname\()_warm, \arg, r9
+	phase	p2v_\wl\()_\vname\()_a, \arg, r9
+	phase	p2v_\wl\()_\vname\()_b, \arg, r9
+	.else
+	phase	p2v_\wl\()_\vname\()_warm, \arg, sp
+	phase	p2v_\wl\()_\vname\()_a, \arg, sp
+	phase	p2v_\wl\()_\vname\()_b, \arg, sp
 	.endif
-	phase	p2v_\wl\()_\vname\()_warm, \arg
-	phase	p2v_\wl\()_\vname\()_a, \arg
-	phase	p2v_\wl\()_\vname\()_b, \arg
-.Lskip\@:
 	.endm
 
 	.balign	32
@@ -187,7 +196,7 @@ p2v_run_phases:
 	phases_of list, patched, r7
 	phases_of list, variable, r7
 	phases_of list, placed, r7
-	bl	p2v_phases_end
+	phase	p2v_phases_end, r6, sp		@ the last stop, after the same glue
 	pop	{r4-r10, pc}
 	.size	p2v_run_phases, . - p2v_run_phases
 	.ltorg
@@ -211,4 +220,4 @@ __pv_offset_placed:
 	.align	3
 	.globl	p2v_results
 p2v_results:
-	.space	P2V_PHASES * 8
+	.space	(P2V_PHASES + 1) * 8		@ + the end marker's slot
