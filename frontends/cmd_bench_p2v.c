@@ -18,7 +18,7 @@
 #include "emu/machine.h"
 #include "mmuscope_paths.h"
 
-/* must match firmware/p2v/p2v.h */
+/* must match firmware/p2v/p2v.h and p2v64.h */
 #define P2V_PAGE_OFFSET 0xC0000000u
 #define P2V_PLAT_PHYS_OFFSET 0x80000000u
 #define P2V_VARIANTS 4
@@ -36,13 +36,15 @@ static const unsigned convs_a[P2V_WORKLOADS] = {2 * LOOP_N, LIST_N};
 
 typedef struct Preset {
     const char *core, *machine;
+    bool a64; /* AArch64 core: p2v-a64; else p2v-a32 and p2v-t32 */
 } Preset;
-static const Preset presets_v7[] = {
-    {"cortex-a7", "virt-a7"}, {"cortex-a9", "virt-a9"}, {"cortex-a15", "virt-a15"},
+static const Preset presets[] = {
+    {"cortex-a7", "virt-a7", false},   {"cortex-a9", "virt-a9", false},   {"cortex-a15", "virt-a15", false},
+    {"cortex-a53", "virt-a53", true}, {"cortex-a57", "virt-a53", true}, {"cortex-a72", "virt-a53", true},
 };
-#define NPRESETS (sizeof presets_v7 / sizeof presets_v7[0])
-static const char *const isas[] = {"a32", "t32"};
-#define NISAS 2
+#define NPRESETS (sizeof presets / sizeof presets[0])
+#define KNOWN_CORES "cortex-a7, cortex-a9, cortex-a15, cortex-a53, cortex-a57, cortex-a72"
+#define P2V_PAGE_OFFSET64 0xffff000000000000ull
 
 /* What the host reads at a stop */
 typedef struct Snap {
@@ -67,9 +69,11 @@ typedef struct Result {
 typedef struct Syms {
     uint8_t *buf;
     size_t len;
-    const Elf32_Sym *sym;
+    bool is64;
+    const uint8_t *sym; /* Elf32_Sym or Elf64_Sym array */
     size_t nsym;
     const char *str;
+    size_t strsz;
 } Syms;
 
 static bool syms_load(Syms *s, const char *path)
@@ -83,7 +87,7 @@ static bool syms_load(Syms *s, const char *path)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    if (n <= (long)sizeof(Elf32_Ehdr)) {
+    if (n <= (long)sizeof(Elf64_Ehdr)) {
         fclose(f);
         cli_error("%s: not an ELF file", path);
         return false;
@@ -96,35 +100,72 @@ static bool syms_load(Syms *s, const char *path)
         return false;
     }
     fclose(f);
-    const Elf32_Ehdr *eh = (const Elf32_Ehdr *)s->buf;
-    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS32 ||
-        eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf32_Shdr) > s->len) {
-        cli_error("%s: not a 32-bit ELF file", path);
+    if (memcmp(s->buf, ELFMAG, SELFMAG)) {
+        cli_error("%s: not an ELF file", path);
         return false;
     }
-    const Elf32_Shdr *sh = (const Elf32_Shdr *)(s->buf + eh->e_shoff);
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+    s->is64 = s->buf[EI_CLASS] == ELFCLASS64;
+    uint64_t shoff, shnum;
+    if (s->is64) {
+        const Elf64_Ehdr *eh = (const Elf64_Ehdr *)s->buf;
+        shoff = eh->e_shoff;
+        shnum = eh->e_shnum;
+    } else {
+        const Elf32_Ehdr *eh = (const Elf32_Ehdr *)s->buf;
+        shoff = eh->e_shoff;
+        shnum = eh->e_shnum;
+    }
+    size_t shsz = s->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+    if (shoff > s->len || shnum > (s->len - shoff) / shsz) {
+        cli_error("%s: bad section header table", path);
+        return false;
+    }
+    for (uint64_t i = 0; i < shnum; i++) {
+        uint64_t type, off, size, link, loff, lsize;
+        if (s->is64) {
+            const Elf64_Shdr *sh = (const Elf64_Shdr *)(s->buf + shoff) + i;
+            type = sh->sh_type, off = sh->sh_offset, size = sh->sh_size, link = sh->sh_link;
+        } else {
+            const Elf32_Shdr *sh = (const Elf32_Shdr *)(s->buf + shoff) + i;
+            type = sh->sh_type, off = sh->sh_offset, size = sh->sh_size, link = sh->sh_link;
+        }
+        if (type != SHT_SYMTAB || link >= shnum)
             continue;
-        const Elf32_Shdr *st = &sh[sh[i].sh_link];
-        if (sh[i].sh_offset + (uint64_t)sh[i].sh_size > s->len || st->sh_offset + (uint64_t)st->sh_size > s->len)
+        if (s->is64) {
+            const Elf64_Shdr *st = (const Elf64_Shdr *)(s->buf + shoff) + link;
+            loff = st->sh_offset, lsize = st->sh_size;
+        } else {
+            const Elf32_Shdr *st = (const Elf32_Shdr *)(s->buf + shoff) + link;
+            loff = st->sh_offset, lsize = st->sh_size;
+        }
+        if (off > s->len || size > s->len - off || loff > s->len || lsize > s->len - loff || !lsize)
             break;
-        s->sym = (const Elf32_Sym *)(s->buf + sh[i].sh_offset);
-        s->nsym = sh[i].sh_size / sizeof(Elf32_Sym);
-        s->str = (const char *)(s->buf + st->sh_offset);
+        s->sym = s->buf + off;
+        s->nsym = size / (s->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym));
+        s->str = (const char *)(s->buf + loff);
+        s->strsz = lsize;
         return true;
     }
     cli_error("%s: no symbol table", path);
     return false;
 }
 
-static bool sym_va(const Syms *s, const char *name, uint32_t *va, const char *path)
+static bool sym_va(const Syms *s, const char *name, uint64_t *va, const char *path)
 {
-    for (size_t i = 0; i < s->nsym; i++)
-        if (!strcmp(s->str + s->sym[i].st_name, name)) {
-            *va = s->sym[i].st_value & ~1u; /* Thumb functions carry bit 0 */
+    for (size_t i = 0; i < s->nsym; i++) {
+        uint64_t nm, val;
+        if (s->is64) {
+            const Elf64_Sym *e = (const Elf64_Sym *)s->sym + i;
+            nm = e->st_name, val = e->st_value;
+        } else {
+            const Elf32_Sym *e = (const Elf32_Sym *)s->sym + i;
+            nm = e->st_name, val = e->st_value;
+        }
+        if (nm < s->strsz && !strncmp(s->str + nm, name, s->strsz - nm) && strlen(name) < s->strsz - nm) {
+            *va = val & ~1ull; /* Thumb functions carry bit 0 */
             return true;
         }
+    }
     cli_error("%s: no symbol %s (an older p2v image? rebuild with ninja)", path, name);
     return false;
 }
@@ -169,11 +210,12 @@ static bool run_one(const Preset *p, const char *isa, const char *outdir, Result
     bool ok = syms_load(&s, elf);
     /* the stops, in the order the guest reaches them (physical before the MMU is on) */
     uint64_t stops[2 + P2V_PHASES + 1];
-    uint32_t va, results_va = 0, sites_va = 0, tb = 0, te = 0, fixcyc_va = 0;
+    uint64_t va = 0, results_va = 0, sites_va = 0, tb = 0, te = 0, fixcyc_va = 0;
+    const uint64_t page_offset = p->a64 ? P2V_PAGE_OFFSET64 : P2V_PAGE_OFFSET;
     ok = ok && sym_va(&s, "__fixup_pv_table", &va, elf);
-    stops[0] = (uint64_t)va - P2V_PAGE_OFFSET + P2V_PLAT_PHYS_OFFSET;
+    stops[0] = va - page_offset + P2V_PLAT_PHYS_OFFSET;
     ok = ok && sym_va(&s, "__fixup_pv_table_return", &va, elf);
-    stops[1] = (uint64_t)va - P2V_PAGE_OFFSET + P2V_PLAT_PHYS_OFFSET;
+    stops[1] = va - page_offset + P2V_PLAT_PHYS_OFFSET;
     for (int w = 0, k = 0; ok && w < P2V_WORKLOADS; w++)
         for (int v = 0; ok && v < P2V_VARIANTS; v++)
             for (int q = 0; ok && q < P2V_RUNS; q++, k++) {
@@ -190,7 +232,7 @@ static bool run_one(const Preset *p, const char *isa, const char *outdir, Result
     free(s.buf);
     if (!ok)
         return false;
-    r->sites = (te - tb) / 4;
+    r->sites = (unsigned)((te - tb) / (p->a64 ? 8 : 4));
 
     MachineConfig cfg;
     config_defaults(&cfg);
@@ -270,7 +312,7 @@ static bool run_one(const Preset *p, const char *isa, const char *outdir, Result
         r->ph[k].d = snap_sub(at[2 + k + 1], at[2 + k]);
 
     const PhysMem *pm = machine_physmem(m);
-    uint64_t base = P2V_PLAT_PHYS_OFFSET - (uint64_t)P2V_PAGE_OFFSET;
+    uint64_t base = P2V_PLAT_PHYS_OFFSET - page_offset;
     const uint8_t *res = physmem_ptr(pm, results_va + base, P2V_PHASES * 8);
     const uint8_t *ps = physmem_ptr(pm, sites_va + base, 4);
     const uint8_t *fc = physmem_ptr(pm, fixcyc_va + base, 4);
@@ -283,7 +325,7 @@ static bool run_one(const Preset *p, const char *isa, const char *outdir, Result
         memcpy(&r->ph[k].checksum, res + 8 * k, 4);
         memcpy(&r->ph[k].gcycles, res + 8 * k + 4, 4);
     }
-    memcpy(&r->patched, ps, 4);
+    memcpy(&r->patched, ps, 4); /* a64: the low half of a u64 (little-endian) */
     memcpy(&r->fixup_gcycles, fc, 4);
     machine_destroy(m);
     return true;
@@ -499,7 +541,8 @@ static bool write_md(const char *path, const Result *res, size_t n, const char *
 static void usage_bench(FILE *f)
 {
     fputs("usage: mmuscope bench p2v [--core NAME]... [--out DIR]\n"
-          "  runs p2v-a32 and p2v-t32 on each core (default: cortex-a7, cortex-a9, cortex-a15)\n"
+          "  runs p2v-a32 and p2v-t32 on cortex-a7/a9/a15 (virt-a7/a9/a15) and p2v-a64 on\n"
+          "  cortex-a53/a57/a72 (virt-a53); default: all six\n"
           "  and writes DIR/p2v.csv, p2v.png, p2v.svg, p2v.md, guest-*.log (default DIR: p2v-out)\n",
           f);
 }
@@ -536,14 +579,10 @@ int cmd_bench(int argc, char **argv)
             }
             const Preset *p = NULL;
             for (size_t j = 0; j < NPRESETS; j++)
-                if (!strcmp(presets_v7[j].core, val))
-                    p = &presets_v7[j];
+                if (!strcmp(presets[j].core, val))
+                    p = &presets[j];
             if (!p) {
-                if (!strcmp(val, "cortex-a53") || !strcmp(val, "cortex-a57") || !strcmp(val, "cortex-a72"))
-                    cli_error("bench p2v: --core %s: no AArch64 P2V image yet (AArch32 cores: cortex-a7, cortex-a9, "
-                              "cortex-a15)", val);
-                else
-                    cli_error("bench p2v: unknown core '%s' (known: cortex-a7, cortex-a9, cortex-a15)", val);
+                cli_error("bench p2v: unknown core '%s' (known: " KNOWN_CORES ")", val);
                 return EXIT_USAGE;
             }
             bool dup = false;
@@ -559,21 +598,22 @@ int cmd_bench(int argc, char **argv)
     }
     if (!nchosen)
         for (size_t j = 0; j < NPRESETS; j++)
-            chosen[nchosen++] = &presets_v7[j];
+            chosen[nchosen++] = &presets[j];
     if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
         cli_error("%s: cannot create: %s", outdir, strerror(errno));
         return EXIT_USAGE;
     }
 
-    Result *res = calloc(nchosen * NISAS, sizeof *res);
+    Result *res = calloc(nchosen * 2, sizeof *res);
     if (!res) {
         cli_error("bench p2v: out of memory");
         return EXIT_FAILURE_GENERIC;
     }
     size_t n = 0;
+    static const char *const isas_v7[] = {"a32", "t32"}, *const isas_v8[] = {"a64"};
     for (size_t i = 0; i < nchosen; i++)
-        for (int j = 0; j < NISAS; j++) {
-            if (!run_one(chosen[i], isas[j], outdir, &res[n])) {
+        for (int j = 0; j < (chosen[i]->a64 ? 1 : 2); j++) {
+            if (!run_one(chosen[i], chosen[i]->a64 ? isas_v8[j] : isas_v7[j], outdir, &res[n])) {
                 free(res);
                 return EXIT_GUEST;
             }

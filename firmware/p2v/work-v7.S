@@ -67,9 +67,16 @@
 	.endif
 	.endm
 
+/*
+ * Each workload function starts on a 128-byte boundary and fits in 128 bytes
+ * (.org below fails otherwise), so no loop straddles a 1 KiB boundary: Unicorn 2.0.1 ends
+ * its translation blocks there (ARM's TARGET_PAGE_BITS_MIN 10), and mmuscope
+ * charges load_to_use only when the load and its consumer share a block; a
+ * loop split there would lose that cost (measured: docs/p2v.md, "Findings").
+ */
 /* loop, n iterations (2n conversions); per iteration 4 + 2 * conversion instructions */
 	.macro	loop_fn name, v, n
-	.balign	32
+	.balign	128				@ see the comment above loop_fn
 	.globl	\name
 	.type	\name, %function
 \name:
@@ -86,13 +93,14 @@
 	bne	.Lloop\@
 	mov	r0, r2
 	pop	{r4, pc}
-	.size	\name, . - \name
 	.ltorg
+	.org	\name + 128			/* pads to 128 bytes; an error if the function is longer */
+	.size	\name, . - \name
 	.endm
 
 /* list, n steps (n conversions); per step 5 + conversion instructions, 2 + conversion loads */
 	.macro	list_fn name, v, n
-	.balign	32
+	.balign	128				@ see the comment above loop_fn
 	.globl	\name
 	.type	\name, %function
 \name:
@@ -109,8 +117,9 @@
 	bne	.Llist\@
 	mov	r0, r2
 	pop	{r4, r5, pc}
-	.size	\name, . - \name
 	.ltorg
+	.org	\name + 128			/* pads to 128 bytes; an error if the function is longer */
+	.size	\name, . - \name
 	.endm
 
 	.macro	variant_fns v, vname
