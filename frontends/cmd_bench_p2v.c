@@ -485,7 +485,8 @@ static bool write_plot(const char *outdir, const Result *res, size_t n)
                 t ? "svg" : "png");
         fprintf(f, "set title 'mmuscope bench p2v: cycles per conversion (model)'\nset style data histograms\n"
                    "set style histogram clustered gap 1\nset style fill solid 0.8 border -1\nset boxwidth 0.9\n"
-                   "set xtics rotate by -30\nset ylabel 'cycles / conversion'\nset key top left\nset grid ytics\n"
+                   "set xtics rotate by -30\nset ylabel 'cycles / conversion'\nset yrange [0:*]\n"
+                   "set offsets 0,0,2,0\nset key outside right top\nset grid ytics\n"
                    "plot '%s' using 2:xtic(1) title 'constant', '' using 3 title 'patched', "
                    "'' using 4 title 'variable', '' using 5 title 'placed'\n",
                 dat);

@@ -50,6 +50,21 @@ def t32_decode(insn):
     return op, (hw2 >> 8) & 0xF, hw1 & 0xF, value
 
 
+def a64_decode(words):
+    """MOVZ/MOVK (wide immediate), 64-bit: sf 1, opc 10 (MOVZ) / 11 (MOVK), 100101, hw, imm16, Rd:
+    0xd2800000 / 0xf2800000 | hw << 21 | imm16 << 5 | Rd.  Returns the 64-bit value the
+    movz + 3 movk sequence leaves in its register, and that register."""
+    value, regs = 0, set()
+    for j, w in enumerate(words):
+        top = w & 0xFF800000
+        assert top == (0xD2800000 if j == 0 else 0xF2800000), hex(w)
+        hw, imm16, rd = (w >> 21) & 3, (w >> 5) & 0xFFFF, w & 0x1F
+        assert hw == 3 - j, hex(w)                  # lsl #48, #32, #16, #0 in that order
+        value = (value & ~(0xFFFF << (16 * hw))) | imm16 << (16 * hw) if j else imm16 << (16 * hw)
+        regs.add(rd)
+    return value, regs
+
+
 def boot(image, ram_base, machine="virt-a15"):
     r = mmuscope("--machine", machine, "--set", f"machine.ram_base={ram_base:#x}", image)
     assert r.status == 0, r
@@ -115,6 +130,35 @@ def test_patched_immediates_t32():
             assert (op, rd, rn) in {("sub", 3, 0), ("add", 0, 3)}, hex(w)
 
 
+# AArch64: pv_offset = PHYS_OFFSET - PAGE_OFFSET (0xffff000000000000) mod 2^64, by hand:
+#   0x10000000 -> 0x0001000010000000: chunks (hw 3..0) 0x0001 0x0000 0x1000 0x0000
+#     movz x16, #1, lsl #48 = 0xd2800000 | 3 << 21 | 1 << 5 | 16 = 0xd2e00030
+#     movk x16, #0, lsl #32 = 0xf2800000 | 2 << 21 | 16 = 0xf2c00010
+#     movk x16, #0x1000, lsl #16 = 0xf2800000 | 1 << 21 | 0x1000 << 5 | 16 = 0xf2a20010
+#     movk x16, #0 = 0xf2800010
+#   0x60000000 -> 0x0001000060000000: third word 0xf2a00010 | 0x6000 << 5 = 0xf2ac0010
+#   0x80000000 -> 0x0001000080000000: third word 0xf2a00010 | 0x8000 << 5 = 0xf2b00010
+A64_WORDS = {
+    0x10000000: (0xD2E00030, 0xF2C00010, 0xF2A20010, 0xF2800010),
+    0x60000000: (0xD2E00030, 0xF2C00010, 0xF2AC0010, 0xF2800010),
+    0x80000000: (0xD2E00030, 0xF2C00010, 0xF2B00010, 0xF2800010),
+}
+
+
+def test_patched_immediates_a64():
+    """p2v-a64: every movz/movk sequence holds PHYS_OFFSET - PAGE_OFFSET at the three PHYS_OFFSETs"""
+    for base, words in A64_WORDS.items():
+        r = boot("p2v-a64", base, machine="virt-a53")
+        seqs = re.findall(r"p2v: stub va=0x[0-9a-f]+ insn=(0x[0-9a-f]+),(0x[0-9a-f]+),(0x[0-9a-f]+),(0x[0-9a-f]+)",
+                          r.stdout)
+        assert len(seqs) == 9 and re.search(r"p2v: fixup sites=9 patched=9 ", r.stdout), r
+        for seq in seqs:
+            ws = tuple(int(w, 16) for w in seq)
+            assert ws == words, (hex(base), [hex(w) for w in ws])
+            value, regs = a64_decode(ws)
+            assert value == (base - 0xFFFF000000000000) % (1 << 64) and regs == {16}, hex(value)
+
+
 def phase_lines(out):
     return re.findall(r"p2v: variant=(\w+) isa=(\w+) workload=(\w+) run=(\w+) convs=(\d+) checksum=(0x[0-9a-f]+)", out)
 
@@ -125,15 +169,21 @@ def phase_lines(out):
 #         run b (2000): 2000 v_0 + 0x40 * (1999 * 2000 / 2), mod 2^32 -- the same at any PHYS_OFFSET.
 #   list: node visit i holds data i, 512 nodes: one lap = 511 * 512 / 2 = 130816 = 0x1FF00,
 #         run b = two laps = 0x3FE00.
-LOOP_A = (1000 * 0xC0100000 + 0x40 * 499500) & M32
-LOOP_B = (2000 * 0xC0100000 + 0x40 * 1999000) & M32
-EXPECTED = {("loop", "warm"): LOOP_A, ("loop", "a"): LOOP_A, ("loop", "b"): LOOP_B,
+#   a64: the loop starts at PHYS_OFFSET + 0x200000 -> v_0 = 0xffff000000200000, whose low 32 bits
+#         are 0x00200000 (the guest prints the low 32 bits of the sum); the list is the same.
+def loop_sums(v0):
+    a = (1000 * v0 + 0x40 * 499500) & M32
+    b = (2000 * v0 + 0x40 * 1999000) & M32
+    return {("loop", "warm"): a, ("loop", "a"): a, ("loop", "b"): b,
             ("list", "warm"): 0x1FF00, ("list", "a"): 0x1FF00, ("list", "b"): 0x3FE00}
+
+
+EXPECTED = {"p2v-a32": loop_sums(0xC0100000), "p2v-t32": loop_sums(0xC0100000), "p2v-a64": loop_sums(0x00200000)}
 
 
 def test_equal_checksums():
     """all variants give the hand-computed checksums, at every PHYS_OFFSET (constant only at 0x80000000)"""
-    for image, machine in (("p2v-a32", "virt-a15"), ("p2v-t32", "virt-a9")):
+    for image, machine in (("p2v-a32", "virt-a15"), ("p2v-t32", "virt-a9"), ("p2v-a64", "virt-a53")):
         for base in (0x10000000, 0x60000000, 0x80000000):
             r = boot(image, base, machine)
             lines = phase_lines(r.stdout)
@@ -142,7 +192,7 @@ def test_equal_checksums():
             assert len(lines) == 6 * len(variants), r
             assert {l[0] for l in lines} == variants, r
             for variant, isa, wl, run, convs, cs in lines:
-                assert int(cs, 16) == EXPECTED[(wl, run)], (image, hex(base), variant, wl, run, cs)
+                assert int(cs, 16) == EXPECTED[image][(wl, run)], (image, hex(base), variant, wl, run, cs)
             assert "p2v: checksums equal=yes" in r.stdout, r
             if base != 0x80000000:
                 assert "p2v: variant=constant skipped: built for PHYS_OFFSET 0x80000000" in r.stdout, r
@@ -152,7 +202,8 @@ def bench_rows(core):
     with tempfile.TemporaryDirectory() as d:
         p = raw("bench", "p2v", "--core", core, "--out", d)
         assert p.returncode == 0, (p.stdout, p.stderr)
-        for f in ("p2v.csv", "p2v.md", "p2v.png", "p2v.svg", "guest-%s-a32.log" % core):
+        isa = "a64" if core in ("cortex-a53", "cortex-a57", "cortex-a72") else "a32"
+        for f in ("p2v.csv", "p2v.md", "p2v.png", "p2v.svg", "guest-%s-%s.log" % (core, isa)):
             assert os.path.getsize(os.path.join(d, f)) > 0, f
         with open(os.path.join(d, "p2v.csv")) as f:
             return p.stdout, list(csv.DictReader(f))
@@ -182,11 +233,15 @@ def test_bench_counts():
              ("list", "constant"): 6, ("list", "patched"): 6, ("list", "variable"): 7, ("list", "placed"): 7}
     loads = {("loop", "constant"): 0, ("loop", "patched"): 0, ("loop", "variable"): 1, ("loop", "placed"): 1,
              ("list", "constant"): 2, ("list", "patched"): 2, ("list", "variable"): 3, ("list", "placed"): 3}
-    # cortex-a15: loads have their own L1 TLB (dtlb_load), cortex-a7 one dtlb; the workloads store nothing
-    for core in ("cortex-a15", "cortex-a7"):
+    # AArch64 (work-v8.S): the constant is kept in x5 across the loop, so a conversion is one
+    # sub/add as on A32; patched is movz + 3 movk + sub/add = 5 instructions: loop
+    # (5 + 1 + 1 + 5 + 1 + 1) / 2 = 7, list 5 + 5 = 10; variable/placed as on A32 (ldr + sub).
+    insns64 = {**insns, ("loop", "patched"): 7, ("list", "patched"): 10}
+    # cortex-a15: loads have their own L1 TLB (dtlb_load), cortex-a7/a53 one dtlb; the workloads store nothing
+    for core in ("cortex-a15", "cortex-a7", "cortex-a53"):
         out, rows = bench_rows(core)
-        for isa in ("a32", "t32"):
-            for (wl, v), n in insns.items():
+        for isa in (("a64",) if core == "cortex-a53" else ("a32", "t32")):
+            for (wl, v), n in (insns64 if isa == "a64" else insns).items():
                 assert per_conv(rows, isa, wl, v, "insns") == n, (core, isa, wl, v)
                 assert per_conv(rows, isa, wl, v, "dtlb_lookups") == loads[(wl, v)], (core, isa, wl, v)
                 # the variable variant: exactly one load more than the constant one
@@ -195,7 +250,7 @@ def test_bench_counts():
                             - per_conv(rows, isa, wl, "constant", "dtlb_lookups")) == 1
             fix = next(r for r in rows if r["isa"] == isa and r["workload"] == "fixup")
             assert int(fix["convs"]) == 9 and int(fix["insns"]) > 0, fix
-        assert re.search(r"fixup: core=%s isa=a32 sites=9 patched=9 " % core, out), out
+        assert re.search(r"fixup: core=%s isa=a(32|64) sites=9 patched=9 " % core, out), out
         assert "checksums_equal=no" not in out, out
 
 
@@ -217,18 +272,18 @@ def test_placed_competes_for_the_l1_dtlb():
 
 
 def test_bad_input():
-    """bench p2v: unknown core, AArch64 core, missing value, unknown benchmark -> one line, exit 2"""
+    """bench p2v: unknown core, unknown option, missing value, unknown benchmark -> one line, exit 2"""
     p = raw("bench", "p2v", "--core", "cortex-x9")
     assert p.returncode == 2, p
     assert "unknown core 'cortex-x9'" in one_line_error(p), p.stderr
     assert len([l for l in p.stderr.splitlines() if l.startswith("mmuscope:")]) == 1, p.stderr
-    p = raw("bench", "p2v", "--core", "cortex-a53")
-    assert p.returncode == 2 and "no AArch64 P2V image yet" in one_line_error(p), p.stderr
+    p = raw("bench", "p2v", "--core", "cortex-a7", "--bogus")
+    assert p.returncode == 2 and "unknown argument '--bogus'" in one_line_error(p), p.stderr
     p = raw("bench", "p2v", "--core")
     assert p.returncode == 2 and "--core needs a value" in one_line_error(p), p.stderr
     p = raw("bench", "nosuch")
     assert p.returncode == 2 and "unknown benchmark" in one_line_error(p), p.stderr
 
 
-run_tests([test_patched_immediates_a32, test_patched_immediates_t32, test_equal_checksums, test_bench_counts,
+run_tests([test_patched_immediates_a32, test_patched_immediates_t32, test_patched_immediates_a64, test_equal_checksums, test_bench_counts,
            test_placed_competes_for_the_l1_dtlb, test_bad_input])
