@@ -7,7 +7,8 @@
  * __mmap_switched at the link address in the linear map.
  *
  * Entry (arm64 boot protocol): MMU off, x0 = DTB physical address, at
- * PHYS_OFFSET + TEXT_OFFSET for any 2 MiB-aligned PHYS_OFFSET.  Position
+ * PHYS_OFFSET + TEXT_OFFSET (0x800000, the Image header's text_offset) for any
+ * 2 MiB-aligned PHYS_OFFSET.  Position
  * independent (adr/adrp) until __enable_mmu.
  *   x21 = DTB  x27 = PHYS_OFFSET  x28 = PHYS_OFFSET - PAGE_OFFSET (pv_offset)
  */
@@ -17,6 +18,20 @@
 	.globl	stext
 	.type	stext, %function
 stext:
+	/*
+	 * The arm64 Image header (Documentation/arch/arm64/booting.rst), so that
+	 * QEMU's -kernel and mmuscope load it at a 2 MiB-aligned RAM base +
+	 * text_offset, as Linux's head.S starts with it.
+	 */
+	b	primary_entry			// code0
+	.long	0				// code1
+	.quad	P2V_TEXT_OFFSET			// text_offset
+	.quad	__image_size			// image_size (p2v-v8.ld: _end - _text)
+	.quad	(1 << 1)			// flags: little-endian, 4 KiB pages, base near DRAM start
+	.quad	0, 0, 0				// res2..res4
+	.ascii	"ARM\x64"			// magic
+	.long	0				// res5
+primary_entry:
 	mov	x21, x0
 	mrs	x1, CurrentEL
 	cmp	x1, #CurrentEL_EL2

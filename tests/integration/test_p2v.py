@@ -9,9 +9,15 @@ firmware/p2v/work-v7.S, counted instruction by instruction.
 import csv
 import os
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 
-from harness import mmuscope, one_line_error, raw, run_tests
+from harness import FIRMWARE_DIR, mmuscope, one_line_error, raw, run_tests
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+from qemu_compare import uimage  # noqa: E402  the legacy uImage wrapper QEMU's -kernel accepts
 
 PAGE_OFFSET = 0xC0000000
 M32 = 0xFFFFFFFF
@@ -271,6 +277,50 @@ def test_placed_competes_for_the_l1_dtlb():
         assert per_conv(rows, isa, "list", "placed", "dtlb_misses") == 1
 
 
+# QEMU 7.2 (an independent implementation) runs the same images at its virt board's RAM base,
+# PHYS_OFFSET 0x40000000: PHYS_OFFSET - PAGE_OFFSET = 0x40000000 - 0xC0000000 = 0x80000000, top
+# byte 0x80 = 1000 0000: A32 imm8 0x80 -> 0xE2403480 / 0xE2830480; T32 highest bit 7, ROR 8,
+# bcdefgh = 000 0000 -> imm3 100, imm8 0x00 -> hw2 0x4300 (Rd 3) / 0x4000 (Rd 0).
+# AArch64: 0x40000000 - 0xffff000000000000 = 0x0001000040000000, third word 0xf2a00010 | 0x4000 << 5.
+QEMU_WORDS = {
+    "p2v-a32": {"0xe2403480", "0xe2830480"},
+    "p2v-t32": {"0xf1a04300", "0xf1034000"},
+    "p2v-a64": {"0xd2e00030,0xf2c00010,0xf2a80010,0xf2800010"},
+}
+
+
+def strip_timing(out):
+    """the lines of the report without what depends on the implementation's timing and CPU model"""
+    out = re.sub(r" cycles=\d+", "", out.replace("\r", ""))
+    out = re.sub(r" midr=0x[0-9a-f]+", "", out)
+    return [l for l in out.splitlines() if l.startswith("p2v:")]
+
+
+def test_same_report_in_qemu():
+    """QEMU 7.2 prints the same patched words and checksums as mmuscope (cycles and MIDR aside)"""
+    for image in ("p2v-a32", "p2v-t32", "p2v-a64"):
+        binp = os.path.join(FIRMWARE_DIR, "p2v", image + ".bin")
+        with tempfile.TemporaryDirectory() as d:
+            if image == "p2v-a64":
+                q = [shutil.which("qemu-system-aarch64"), "-cpu", "cortex-a53", "-kernel", binp]
+                mm = ("--machine", "virt-a53")
+            else:
+                u = os.path.join(d, image + ".uimg")
+                with open(binp, "rb") as f, open(u, "wb") as o:
+                    o.write(uimage(f.read(), 0x40008000))
+                q = [shutil.which("qemu-system-arm"), "-cpu", "cortex-a15", "-kernel", u]
+                mm = ("--machine", "virt-a15")
+            assert q[0], "qemu-system-arm / qemu-system-aarch64 not installed"
+            qp = subprocess.run(q[:1] + ["-M", "virt", "-m", "256M", "-nographic", "-monitor", "none"] + q[1:],
+                                capture_output=True, text=True, timeout=120, errors="replace")
+        r = mmuscope(*mm, "--set", "machine.ram_base=0x40000000", binp)
+        assert r.status == 0 and qp.returncode == 0, (r, qp.stdout, qp.stderr)
+        lm, lq = strip_timing(r.stdout), strip_timing(qp.stdout)
+        assert lm == lq and "p2v: done" in lm, (image, [(a, b) for a, b in zip(lm, lq) if a != b], len(lm), len(lq))
+        assert {w for _, w in re.findall(r"p2v: stub va=(0x[0-9a-f]+) insn=([0-9a-fx,]+)", qp.stdout)} == QEMU_WORDS[image]
+        assert "p2v: checksums equal=yes" in lq
+
+
 def test_bad_input():
     """bench p2v: unknown core, unknown option, missing value, unknown benchmark -> one line, exit 2"""
     p = raw("bench", "p2v", "--core", "cortex-x9")
@@ -286,4 +336,4 @@ def test_bad_input():
 
 
 run_tests([test_patched_immediates_a32, test_patched_immediates_t32, test_patched_immediates_a64, test_equal_checksums, test_bench_counts,
-           test_placed_competes_for_the_l1_dtlb, test_bad_input])
+           test_placed_competes_for_the_l1_dtlb, test_same_report_in_qemu, test_bad_input])
