@@ -444,3 +444,15 @@ int exit_reason_status(ExitReason r)
     default: return 4;
     }
 }
+
+/* Lets a run that ended at limits.stop_at go on to another PC (0: to the end): the next
+ * machine_run continues from where it stopped, with every count kept. */
+bool machine_continue_to(Machine *m, uint64_t stop_at)
+{
+    if (m->reason != Exit_StopAt && m->reason != Exit_None)
+        return false;
+    m->reason = Exit_None;
+    m->msg[0] = '\0';
+    m->cfg.stop_at = stop_at;
+    return true;
+}

@@ -56,6 +56,10 @@ typedef struct LinuxBoot {
 bool machine_load_linux(Machine *m, const LinuxBoot *lb, char *err, size_t errlen);
 /* Runs until the guest powers off, a limit is hit or something fails. */
 void machine_run(Machine *m, RunStats *st);
+/* After a run that ended with Exit_StopAt (or before the first run): the next machine_run
+ * stops before stop_at (0: no stop), counts (instructions, TLB model) carried on. False if
+ * the last run ended for another reason. */
+bool machine_continue_to(Machine *m, uint64_t stop_at);
 
 /* One `--translate` line for va (no newline), from mmuscope's walker with the current
  * registers: short descriptors, LPAE or AArch64 as the guest has set them up. */

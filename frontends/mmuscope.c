@@ -37,6 +37,7 @@ static void usage(FILE *f)
           "                    [--dtb PATH] [run's options except IMAGE]\n"
           "       mmuscope xcheck [--format v7|lpae|a64-4k|a64-16k|a64-64k|all] [--count N]\n"
           "                       [--seed S] [--include-deviations] [--verbose]\n"
+          "       mmuscope bench p2v [--core NAME]... [--out DIR]\n"
           "       mmuscope --version\n"
           "IMAGE is a path (ELF or raw binary) or the name of a built firmware image (armv7-head).\n"
           "Exit status: 0 guest powered off (or --stop-at reached), 2 bad usage or input, 3 limit reached,\n"
@@ -64,6 +65,8 @@ int main(int argc, char **argv)
         return cmd_boot_linux(argc - 1, argv + 1);
     if (!strcmp(argv[1], "xcheck"))
         return cmd_xcheck(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "bench"))
+        return cmd_bench(argc - 1, argv + 1);
     usage(stderr);
     cli_error("unknown command '%s'", argv[1]);
     return EXIT_USAGE;
