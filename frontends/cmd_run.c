@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "emu/machine.h"
 #include "mmu/v7_short.h"
 #include "mmuscope_paths.h"
@@ -256,44 +257,6 @@ static bool build_config(const RunArgs *a, MachineConfig *cfg)
     }
     if (!config_validate(cfg, err, sizeof err)) {
         cli_error("%s", err);
-        return false;
-    }
-    return true;
-}
-
-/* Output files are written beside their target and renamed into place when complete. */
-typedef struct OutFile {
-    char path[1024], tmp[1040];
-    FILE *f;
-} OutFile;
-
-static bool out_open(OutFile *o, const char *path)
-{
-    snprintf(o->path, sizeof o->path, "%s", path);
-    snprintf(o->tmp, sizeof o->tmp, "%s.part", path);
-    o->f = fopen(o->tmp, "w");
-    if (!o->f)
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-    return o->f != NULL;
-}
-
-static bool out_commit(OutFile *o, bool ok)
-{
-    if (!o->f)
-        return true;
-    bool werr = ferror(o->f) != 0;
-    if (fclose(o->f) != 0)
-        werr = true;
-    o->f = NULL;
-    if (!ok || werr) {
-        unlink(o->tmp);
-        if (werr)
-            cli_error("%s: write failed (disk full?); nothing written", o->path);
-        return !werr;
-    }
-    if (rename(o->tmp, o->path) != 0) {
-        cli_error("%s: cannot move into place: %s", o->path, strerror(errno));
-        unlink(o->tmp);
         return false;
     }
     return true;
