@@ -136,11 +136,28 @@ static void undefined(Machine *m, uint64_t pc)
     take(m, EC_UNKNOWN, 0, pc, pc, 0, NULL);
 }
 
+static void instruction_abort(Machine *m, uint64_t pc)
+{
+    Xlate x;
+    machine_translate(m, pc, Access_Fetch, current_el(m) > 0, &x);
+    if (x.ok) {
+        event_emit(m->ev, Ev_Error, pc, m->insns,
+                   "\"error\":\"walker_disagreement\",\"detail\":\"the engine took an instruction abort at "
+                   "0x%llx where mmuscope's walker finds a mapping\"", (unsigned long long)pc);
+        machine_stop(m, Exit_WalkerDisagreement, "engine took an instruction abort at 0x%llx where "
+                     "mmuscope's walker finds a mapping", (unsigned long long)pc);
+        return;
+    }
+    uncount_block_tail(m, pc);
+    take(m, EC_IABT_CUR, fault_esr_fsc(&x.fault), pc, pc, pc, &x.fault);
+}
+
 static void on_intr(uc_engine *uc, uint32_t intno, void *user)
 {
     Machine *m = user;
     uint64_t pc = machine_pc(m);
     if (m->probing) {
+        m->probe_intno = intno;
         m->pending = Pending_DataAbort;
         uc_emu_stop(uc);
         return;
@@ -164,21 +181,9 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *user)
     case 1:
         undefined(m, pc);
         break;
-    case 3: { /* instruction abort, pc on the instruction */
-        Xlate x;
-        machine_translate(m, pc, Access_Fetch, current_el(m) > 0, &x);
-        if (x.ok) {
-            event_emit(m->ev, Ev_Error, pc, m->insns,
-                       "\"error\":\"walker_disagreement\",\"detail\":\"the engine took an instruction abort at "
-                       "0x%llx where mmuscope's walker finds a mapping\"", (unsigned long long)pc);
-            machine_stop(m, Exit_WalkerDisagreement, "engine took an instruction abort at 0x%llx where "
-                         "mmuscope's walker finds a mapping", (unsigned long long)pc);
-            return;
-        }
-        uncount_block_tail(m, pc);
-        take(m, EC_IABT_CUR, fault_esr_fsc(&x.fault), pc, pc, pc, &x.fault);
+    case 3: /* instruction abort, pc on the instruction */
+        instruction_abort(m, pc);
         break;
-    }
     case 4: /* data abort: the VA is recovered in the run loop */
         m->pending = Pending_DataAbort;
         m->pending_pc = pc;
@@ -276,6 +281,12 @@ void a64_handle_pending_abort(Machine *m)
     bool reproduced = m->pending == Pending_DataAbort;
     m->pending = Pending_None;
     set_reg64(m, UC_ARM64_REG_PC, pc);
+    if (reproduced && m->probe_intno == 3) {
+        /* measured: an EL0 instruction fetch from a page not yet mapped can arrive as intno 4
+         * (data abort) with the PC on the instruction; run again alone it is intno 3 */
+        instruction_abort(m, pc);
+        return;
+    }
     Access decoded;
     if (reproduced && m->nprobe == 0 && decode_access(m, pc, &decoded))
         m->probe[m->nprobe++] = decoded;

@@ -140,6 +140,23 @@ static void shadow_write(Machine *m, const A64Name *n, uint64_t v, uint64_t pc, 
                    (unsigned long long)r->sctlr, asmj);
 }
 
+/* AT S1E1R/W, S1E0R/W (DDI 0487 C5.5): Unicorn 2.0.1 executes them without writing PAR_EL1
+ * (shared/ENGINE.md, measured), and Linux's is_spurious_el1_translation_fault() trusts PAR.F:
+ * a stale PAR made it treat a real kernel fault as spurious and retry it for ever. PAR_EL1
+ * (D13.2.112): F = 0: PA[47:12], SH[8:7], NS (9), bit 11 RES1, ATTR[63:56]; F = 1: FST[6:1]. */
+static void address_translate(Machine *m, const A64Name *n, uint64_t va)
+{
+    bool write = n->op2 & 1, el0 = n->op2 & 2;
+    Xlate x;
+    machine_translate(m, va, write ? Access_Write : Access_Read, !el0, &x);
+    uint64_t par = 1ull << 11;
+    if (x.ok)
+        par |= (x.pa & 0x0000fffffffff000ull) | (uint64_t)(x.sh & 3) << 7 | 1ull << 9 | (uint64_t)x.mair_attr << 56;
+    else
+        par |= 1 | (uint64_t)(fault_esr_fsc(&x.fault) & 0x3f) << 1;
+    a64_sysreg_write(m, 3, 0, 7, 4, 0, par);
+}
+
 static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *user)
 {
     (void)uc;
@@ -180,6 +197,10 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
     case A64_At:
         event_emit(m->ev, Ev_AddressTranslation, pc, m->insns,
                    "\"op\":\"%s\",\"value\":\"0x%016llx\",\"asm\":\"%s\"", name, (unsigned long long)cp->val, asmj);
+        if (n) {
+            address_translate(m, n, cp->val);
+            return 1; /* PAR_EL1 written by mmuscope's walker; the engine's AT leaves PAR alone */
+        }
         break;
     }
     if (n && n->translation)

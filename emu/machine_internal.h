@@ -31,6 +31,7 @@ typedef struct Xlate {
     bool ttbr1, global;
     uint16_t asid;
     uint8_t perms;      /* bit 0..5: EL1 r w x, EL0 r w x (TLB_P_* order) */
+    uint8_t mair_attr, sh; /* long descriptors: the MAIR byte and SH[1:0] of the mapping */
     int ndesc;
     uint64_t desc_pa[5];
 } Xlate;
@@ -158,6 +159,7 @@ struct Machine {
     uint64_t pending_pc;
     bool probing;
     Access probe[8];
+    uint32_t probe_intno;        /* the exception the one-instruction re-run raised */
     int nprobe;
     uint64_t last_vector;
     uint64_t same_vector_repeats;

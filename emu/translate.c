@@ -75,6 +75,8 @@ void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, X
         x->perms = (uint8_t)(r.el1_r | r.el1_w << 1 | r.el1_x << 2 | r.el0_r << 3 | r.el0_w << 4 | r.el0_x << 5);
         x->ndesc = r.ndesc > 5 ? 5 : r.ndesc;
         memcpy(x->desc_pa, r.desc_pa, sizeof x->desc_pa);
+        x->mair_attr = r.mair_attr;
+        x->sh = r.sh;
         return;
     }
     TranslationResult r;

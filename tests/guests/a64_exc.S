@@ -49,6 +49,21 @@ _start:
 	eret
 
 back_in_el1:
+	adr	x9, pars			// 5: AT S1E1R / S1E1W, PAR_EL1 into pars[0..2]
+	ldr	x1, =0x80800123			//    mapped (l2[4])
+	at	s1e1r, x1
+	isb
+	mrs	x2, par_el1
+	movz	x1, #0x4000, lsl #16		//    unmapped (L1[1])
+	at	s1e1r, x1
+	isb
+	mrs	x3, par_el1
+	movz	x1, #0x80e0, lsl #16		//    EL1 read-only (l2[7]), as a write
+	at	s1e1w, x1
+	isb
+	mrs	x4, par_el1
+	stp	x2, x3, [x9]
+	str	x4, [x9, #16]
 	movz	w0, #0x8400, lsl #16		// PSCI SYSTEM_OFF
 	add	w0, w0, #8
 	hvc	#0
@@ -123,6 +138,8 @@ count:	.quad	0
 	.globl	results
 results:
 	.fill	4 * 4, 8, 0
+	.globl	pars
+pars:	.fill	3, 8, 0
 	.balign	16
 	.fill	512, 8, 0
 stack_top:

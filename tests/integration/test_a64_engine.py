@@ -39,13 +39,15 @@ def syms(name):
 def run_exc():
     s = syms("a64_exc")
     dump = os.path.join(TMP, "results.bin")
-    r = mmuscope("--machine", "virt-a53", "--dump-phys", f"0x{s['count']:x},0x88,{dump}",
+    r = mmuscope("--machine", "virt-a53", "--dump-phys", f"0x{s['count']:x},0xa0,{dump}",
                  "--translate", "0x80800000,0x40000000,0x80a00000,0x81000000",
                  os.path.join(GUEST_DIR, "a64_exc.bin"))
     with open(dump, "rb") as f:
         d = f.read()
     r.count = struct.unpack_from("<Q", d, 0)[0]
     r.results = [struct.unpack_from("<4Q", d, 8 + 32 * i) for i in range(min(r.count, 4))]
+    assert s["pars"] == s["count"] + 0x88
+    r.pars = struct.unpack_from("<3Q", d, 0x88)
     r.syms = s
     return r
 
@@ -122,5 +124,17 @@ def test_instruction_count():
     assert 0 < r.stats["instructions_mmu_on"] < r.stats["instructions"], r.stats
 
 
-run_tests([test_guest_reads_arm_arm_esr, test_elr_and_spsr, test_exception_events, test_sysreg_events,
+def test_at_writes_par():
+    """AT S1E1R/S1E1W give PAR_EL1 from mmuscope's walker (Unicorn's own AT leaves PAR alone)"""
+    r = run_exc()
+    ok, unmapped, ro = r.pars
+    # PAR_EL1, DDI 0487 D13.2.112. F = 0: PA[47:12] = 0x80800, SH[8:7] = 0b11 (inner, l2[4]
+    # SH = 3), NS (bit 9), bit 11 RES1, ATTR[63:56] = MAIR Attr0 = 0xff (the guest's MAIR)
+    assert ok == 0xFF00000080800000 | 3 << 7 | 1 << 9 | 1 << 11, hex(ok)
+    # F = 1, FST[6:1]: translation fault level 1 = 0b000101; permission fault level 2 = 0b001110
+    assert unmapped == 1 | 0b000101 << 1 | 1 << 11, hex(unmapped)
+    assert ro == 1 | 0b001110 << 1 | 1 << 11, hex(ro)
+
+
+run_tests([test_at_writes_par, test_guest_reads_arm_arm_esr, test_elr_and_spsr, test_exception_events, test_sysreg_events,
            test_translate_64, test_instruction_count])
