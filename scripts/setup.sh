@@ -12,6 +12,7 @@ PACKAGES=(
   python3
   qemu-system-arm
   gnuplot-nox
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth
 )
 
 missing=()
