@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "map.h"
 #include "emu/machine.h"
 #include "mmu/v7_short.h"
 #include "mmuscope_paths.h"
@@ -30,6 +31,7 @@ typedef struct RunArgs {
     const char *max_insns, *timeout, *stop_at;
     DumpReq dumps[8];
     int ndumps;
+    MapOptions map;
 } RunArgs;
 
 static bool parse_vas(RunArgs *a, const char *list)
@@ -135,7 +137,10 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"events", required_argument, 0, 'e'},  {"stats", required_argument, 0, 'S'},
         {"translate", required_argument, 0, 't'}, {"max-insns", required_argument, 0, 'n'},
         {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
-        {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'}, {0, 0, 0, 0}};
+        {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'},
+        {"snapshot", required_argument, 0, 'W'}, {"png", required_argument, 0, 'P'},
+        {"png-layout", no_argument, 0, 'L'}, {"map", no_argument, 0, 'M'},
+        {"map-frames", required_argument, 0, 'F'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
@@ -162,6 +167,25 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         case 'd':
             if (!parse_dump(a, optarg))
                 return false;
+            break;
+        case 'W':
+            if (!map_add_when(&a->map, optarg))
+                return false;
+            break;
+        case 'P':
+            if (a->map.npng == MAP_MAX_SNAPSHOTS) {
+                cli_error("--png: more than %d files", MAP_MAX_SNAPSHOTS);
+                return false;
+            }
+            a->map.png[a->map.npng++] = optarg;
+            break;
+        case 'L': a->map.layout = true; break;
+        case 'M': a->map.live = true; break;
+        case 'F':
+            if (!cli_parse_u64(optarg, &a->map.max_frames) || !a->map.max_frames) {
+                cli_error("--map-frames: '%s' is not a positive number", optarg);
+                return false;
+            }
             break;
         default:
             cli_error("run: unknown or incomplete option '%s' (see mmuscope --help)", argv[optind - 1]);
@@ -351,6 +375,8 @@ int cmd_run(int argc, char **argv)
     }
     if (!resolve_image(a.image, image, sizeof image))
         return EXIT_USAGE;
+    if (!map_check(&a.map))
+        return EXIT_USAGE;
 
     OutFile evf = {0}, stf = {0};
     EventSink sink;
@@ -372,8 +398,14 @@ int cmd_run(int argc, char **argv)
         out_commit(&evf, false);
         return EXIT_USAGE;
     }
+    if (!map_prepare(&a.map, m, &sink, image)) {
+        map_finish(&a.map, m, &sink);
+        machine_destroy(m);
+        out_commit(&evf, false);
+        return EXIT_USAGE;
+    }
     RunStats st;
-    machine_run(m, &st);
+    map_run(&a.map, m, &st);
     int status = exit_reason_status(st.reason);
     fflush(stdout);
     summary(m, &st, &sink);
@@ -388,7 +420,8 @@ int cmd_run(int argc, char **argv)
         printf("%s\n", line);
     }
     fflush(stdout);
-    bool ok = do_dumps(m, &a);
+    bool ok = map_finish(&a.map, m, &sink);
+    ok = do_dumps(m, &a) && ok;
     if (!out_commit(&evf, true))
         ok = false;
     if (a.stats) {
