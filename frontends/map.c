@@ -465,6 +465,7 @@ static void live_run(MapOptions *o, Machine *m, RunStats *st)
             (unsigned long long)vs.frames, total, total > 0 ? vs.frames / total : 0.0, (unsigned long long)frames_running,
             vs.frames ? render_total * 1e3 / vs.frames : 0.0, l->snaps_taken ? l->snap_ms / l->snaps_taken : 0.0,
             (unsigned long long)l->snaps_taken);
+    map_text_cache_release();
     SDL_DestroyRenderer(rd);
     SDL_DestroyWindow(win);
     for (int i = 0; i < 3; i++)

@@ -117,6 +117,8 @@ typedef struct MapRenderer {
     TTF_Font *font, *small, *bold;
 } MapRenderer;
 
+/* Frees the textures cached for the current renderer (call before destroying it). */
+void map_text_cache_release(void);
 bool map_renderer_init(MapRenderer *r, char *err, size_t errlen);
 void map_renderer_free(MapRenderer *r);
 void map_draw(MapRenderer *mr, SDL_Renderer *rd, int w, int h, const MapSnap *s, const MapViewState *vs,

@@ -104,6 +104,45 @@ static void frame(SDL_Renderer *rd, int x, int y, int w, int h, SDL_Color c)
     SDL_RenderDrawRect(rd, &r);
 }
 
+/* Rendered strings are kept as textures between frames (the live window redraws mostly the
+ * same text 30+ times a second); the cache belongs to one renderer and is emptied when full
+ * or when the renderer changes. */
+#define TEXT_CACHE 2048
+typedef struct TextEntry {
+    SDL_Texture *t;
+    TTF_Font *f;
+    SDL_Color c;
+    uint32_t hash;
+    int w, h;
+    char s[160];
+} TextEntry;
+static TextEntry tcache[TEXT_CACHE];
+static SDL_Renderer *tcache_owner;
+static int tcache_used;
+
+static void text_cache_clear(void)
+{
+    for (int i = 0; i < TEXT_CACHE; i++)
+        if (tcache[i].t)
+            SDL_DestroyTexture(tcache[i].t);
+    memset(tcache, 0, sizeof tcache);
+    tcache_used = 0;
+}
+
+void map_text_cache_release(void)
+{
+    text_cache_clear();
+    tcache_owner = NULL;
+}
+
+static uint32_t str_hash(const char *s, const TTF_Font *f, SDL_Color c)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)f ^ (uint32_t)(c.r << 16 | c.g << 8 | c.b);
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
 /* Draws text at (x, y) clipped to maxw pixels (0: no clip); returns the width drawn. */
 static int text(SDL_Renderer *rd, TTF_Font *f, int x, int y, int maxw, SDL_Color c, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
@@ -116,20 +155,59 @@ static int text(SDL_Renderer *rd, TTF_Font *f, int x, int y, int maxw, SDL_Color
     va_end(ap);
     if (!buf[0])
         return 0;
-    SDL_Surface *s = TTF_RenderUTF8_Blended(f, buf, c);
-    if (!s)
-        return 0;
-    SDL_Texture *t = SDL_CreateTextureFromSurface(rd, s);
-    int w = s->w, h = s->h;
-    SDL_FreeSurface(s);
-    if (!t)
-        return 0;
-    if (maxw > 0 && w > maxw)
-        w = maxw;
-    SDL_Rect src = {0, 0, w, h}, dst = {x, y, w, h};
+    if (tcache_owner != rd) {
+        text_cache_clear();
+        tcache_owner = rd;
+    }
+    uint32_t hsh = str_hash(buf, f, c);
+    bool cacheable = strlen(buf) < sizeof tcache[0].s;
+    TextEntry *e = NULL;
+    if (cacheable) {
+        for (unsigned i = 0; i < 8; i++) { /* open addressing, 8 probes */
+            TextEntry *p = &tcache[(hsh + i) % TEXT_CACHE];
+            if (p->t && p->hash == hsh && p->f == f && !memcmp(&p->c, &c, sizeof c) && !strcmp(p->s, buf)) {
+                e = p;
+                break;
+            }
+        }
+    }
+    SDL_Texture *t;
+    int w, h;
+    if (e) {
+        t = e->t;
+        w = e->w;
+        h = e->h;
+    } else {
+        SDL_Surface *s = TTF_RenderUTF8_Blended(f, buf, c);
+        if (!s)
+            return 0;
+        t = SDL_CreateTextureFromSurface(rd, s);
+        w = s->w;
+        h = s->h;
+        SDL_FreeSurface(s);
+        if (!t)
+            return 0;
+        if (cacheable) {
+            if (tcache_used > TEXT_CACHE * 3 / 4)
+                text_cache_clear();
+            TextEntry *slot = NULL;
+            for (unsigned i = 0; i < 8 && !slot; i++)
+                if (!tcache[(hsh + i) % TEXT_CACHE].t)
+                    slot = &tcache[(hsh + i) % TEXT_CACHE];
+            if (slot) {
+                *slot = (TextEntry){.t = t, .f = f, .c = c, .hash = hsh, .w = w, .h = h};
+                snprintf(slot->s, sizeof slot->s, "%s", buf);
+                tcache_used++;
+                e = slot;
+            }
+        }
+    }
+    int dw = maxw > 0 && w > maxw ? maxw : w;
+    SDL_Rect src = {0, 0, dw, h}, dst = {x, y, dw, h};
     SDL_RenderCopy(rd, t, &src, &dst);
-    SDL_DestroyTexture(t);
-    return w;
+    if (!e)
+        SDL_DestroyTexture(t);
+    return dw;
 }
 
 static void human_size(uint64_t n, char *buf, size_t len)
@@ -855,6 +933,7 @@ bool map_write_png(MapRenderer *mr, const MapSnap *s, const char *path, const ch
     bool ok = IMG_SavePNG(surf, tmp) == 0;
     if (!ok)
         snprintf(err, errlen, "%s: cannot write the PNG: %s", path, IMG_GetError());
+    map_text_cache_release();
     SDL_DestroyRenderer(rd);
     SDL_FreeSurface(surf);
     if (ok && rename(tmp, path) != 0) {
