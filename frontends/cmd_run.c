@@ -140,7 +140,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'},
         {"snapshot", required_argument, 0, 'W'}, {"png", required_argument, 0, 'P'},
         {"png-layout", no_argument, 0, 'L'}, {"map", no_argument, 0, 'M'},
-        {"map-frames", required_argument, 0, 'F'}, {0, 0, 0, 0}};
+        {"map-frames", required_argument, 0, 'F'}, {"png-hover", required_argument, 0, 'H'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
@@ -180,6 +180,13 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
             a->map.png[a->map.npng++] = optarg;
             break;
         case 'L': a->map.layout = true; break;
+        case 'H':
+            if (!cli_parse_u64(optarg, &a->map.hover_va)) {
+                cli_error("--png-hover: '%s' is not a virtual address", optarg);
+                return false;
+            }
+            a->map.has_hover = true;
+            break;
         case 'M': a->map.live = true; break;
         case 'F':
             if (!cli_parse_u64(optarg, &a->map.max_frames) || !a->map.max_frames) {

@@ -4,7 +4,8 @@
  * one --png per --snapshot (paired in order), or one --png for several snapshots: they are
  * numbered FILE-1.png, FILE-2.png ... in --snapshot order. Each PNG is written to FILE.part
  * and renamed when complete. --png-layout also writes FILE.json: where each region, PA range
- * and legend entry is in the picture, for tests and scripts.
+ * and legend entry is in the picture, for tests and scripts. --png-hover VA
+ * draws the box the live window shows when the mouse is on the region holding VA.
  *
  * --map: the live window. The guest runs on a second thread; at each block boundary it looks
  * at two flags the window sets (a snapshot is wanted, the run is paused) and, when asked,
@@ -131,6 +132,10 @@ bool map_check(MapOptions *o)
         cli_error("--png-layout needs --snapshot WHEN --png FILE");
         return false;
     }
+    if (o->has_hover && !o->nsnap) {
+        cli_error("--png-hover needs --snapshot WHEN --png FILE");
+        return false;
+    }
     if (o->max_frames && !o->live) {
         cli_error("--map-frames needs --map");
         return false;
@@ -255,7 +260,8 @@ static void write_snapshot(MapOptions *o, int i, Machine *m, EventSink *sink)
     map_snap_take(&g_snap, m, sink, g_title, trig);
     layout_path(o->out[i], lp, sizeof lp);
     double ms = 0;
-    if (!map_write_png(&g_mr, &g_snap, o->out[i], o->layout ? lp : NULL, &ms, err, sizeof err)) {
+    if (!map_write_png(&g_mr, &g_snap, o->out[i], o->layout ? lp : NULL, o->has_hover ? &o->hover_va : NULL, &ms, err,
+                       sizeof err)) {
         cli_error("%s", err);
         o->failed++;
     } else {

@@ -26,6 +26,8 @@ typedef struct MapOptions {
     char out[MAP_MAX_SNAPSHOTS][1024];  /* the file of each snapshot (after naming) */
     bool done[MAP_MAX_SNAPSHOTS];
     bool layout;          /* --png-layout: FILE.json beside each PNG */
+    bool has_hover;       /* --png-hover VA: draw the hover box of the region holding VA */
+    uint64_t hover_va;
     bool live;            /* --map */
     uint64_t max_frames;  /* --map-frames N: close the window after N frames (0: on q) */
     int failed;           /* snapshots that could not be written */
@@ -124,9 +126,10 @@ void map_renderer_free(MapRenderer *r);
 void map_draw(MapRenderer *mr, SDL_Renderer *rd, int w, int h, const MapSnap *s, const MapViewState *vs,
               MapLayout *lay);
 /* Renders to a PNG (written to FILE.part, renamed when complete) and, when layout_path is set,
- * the layout JSON. false with a one-line err. */
-bool map_write_png(MapRenderer *mr, const MapSnap *s, const char *path, const char *layout_path, double *render_ms,
-                   char *err, size_t errlen);
+ * the layout JSON; with hover_va, as if the mouse were on the region holding it. false with a
+ * one-line err. */
+bool map_write_png(MapRenderer *mr, const MapSnap *s, const char *path, const char *layout_path,
+                   const uint64_t *hover_va, double *render_ms, char *err, size_t errlen);
 
 #define MAP_WIDTH 1600
 #define MAP_HEIGHT 1000

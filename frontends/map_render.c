@@ -438,7 +438,7 @@ static void pretty_fields(const char *f, char *out, size_t n, char *asm_out, siz
 static void draw_tooltip(MapRenderer *mr, SDL_Renderer *rd, int w, int h, const MapSnap *s, const AsRegion *r, int mx,
                          int my)
 {
-    char lines[8][200], a[40], b[40], sz[32], p1[4], p0[4];
+    char lines[10][200], a[40], b[40], sz[32], p1[4], p0[4];
     int n = 0;
     fmt_va(s, r->va, a, sizeof a);
     fmt_va(s, r->va + r->length - 1, b, sizeof b);
@@ -454,7 +454,7 @@ static void draw_tooltip(MapRenderer *mr, SDL_Renderer *rd, int w, int h, const 
                  r->global ? "global" : "nG, ASID ", r->global ? "" : "", r->af ? "" : "  AF=0");
     if (!r->global && r->ttbr >= 0)
         snprintf(lines[n - 1] + strlen(lines[n - 1]), 40, "%u", (unsigned)r->asid);
-    for (int i = 0; i < r->ndesc && n < 7; i++)
+    for (int i = 0; i < r->ndesc && n < 9; i++)
         snprintf(lines[n++], sizeof lines[0], "  desc L%d @0x%llx = 0x%0*llx", r->level - (r->ndesc - 1 - i),
                  (unsigned long long)r->desc_pa[i], s->regs.long_desc ? 16 : 8, (unsigned long long)r->desc[i]);
     snprintf(lines[n++], sizeof lines[0], "%s", r->line);
@@ -907,8 +907,8 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-bool map_write_png(MapRenderer *mr, const MapSnap *s, const char *path, const char *layout_path, double *render_ms,
-                   char *err, size_t errlen)
+bool map_write_png(MapRenderer *mr, const MapSnap *s, const char *path, const char *layout_path,
+                   const uint64_t *hover_va, double *render_ms, char *err, size_t errlen)
 {
     double t0 = now_ms();
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, MAP_WIDTH, MAP_HEIGHT, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -925,6 +925,17 @@ bool map_write_png(MapRenderer *mr, const MapSnap *s, const char *path, const ch
     static MapLayout lay;
     MapViewState vs = {.zoom = {1, 1}, .mouse_x = -1, .mouse_y = -1};
     map_draw(mr, rd, MAP_WIDTH, MAP_HEIGHT, s, &vs, &lay);
+    if (hover_va) { /* again, with the mouse on the middle of the region that holds the VA */
+        for (int k = 0; k < lay.nregion; k++) {
+            const AsRegion *r = &s->as.regions[lay.region_index[k]];
+            if (*hover_va >= r->va && *hover_va - r->va < r->length) {
+                vs.mouse_x = lay.region_box[k].x + lay.region_box[k].w / 2;
+                vs.mouse_y = lay.region_box[k].y + lay.region_box[k].h / 2;
+                map_draw(mr, rd, MAP_WIDTH, MAP_HEIGHT, s, &vs, &lay);
+                break;
+            }
+        }
+    }
     SDL_RenderPresent(rd);
     if (render_ms)
         *render_ms = now_ms() - t0;

@@ -203,6 +203,25 @@ def test_v8_at_enable():
         assert rows and yellow in pixels(img, rows[0]["box"]), f"table {hex(pa)} not highlighted"
 
 
+def test_hover_box():
+    """--png-hover draws the live window's hover frame around the region holding the VA"""
+    va = 0xFFFF800008002000  # the third vmalloc test page of armv8-head (docs/armv8-head.md)
+    png = os.path.join(TMP, "hover.png")
+    plain = os.path.join(TMP, "plain.png")
+    for f, extra in ((png, ["--png-hover", hex(va)]), (plain, [])):
+        p = raw("run", "--machine", "virt-a53", "--snapshot", "exit", "--png", f, "--png-layout", *extra, "armv8-head")
+        assert p.returncode == 0, p.stderr
+    with open(png[:-4] + ".json") as j:
+        lay = json.load(j)
+    (r,) = region_at(lay, va)
+    x, y, w, h = r["box"]
+    frame_row = [x - 1 + i for i in range(w + 2)]
+    hi, lo = png_decode(png), png_decode(plain)
+    # the frame is one white pixel line just above the box (map_render.c: C_HI around the box)
+    assert all(hi[2][y - 1][i] == (255, 255, 255) for i in frame_row[:w // 4]), "no hover frame"
+    assert not all(lo[2][y - 1][i] == (255, 255, 255) for i in frame_row[:w // 4]), "frame without --png-hover"
+
+
 def test_bad_when():
     """--snapshot with a bad WHEN: one line naming it, exit 2, nothing written"""
     png = os.path.join(TMP, "bad.png")
@@ -259,6 +278,6 @@ def test_map_under_xvfb():
 
 
 if __name__ == "__main__":
-    run_tests([test_v7_before_enable, test_v7_after_enable, test_v8_at_enable, test_bad_when,
+    run_tests([test_v7_before_enable, test_v7_after_enable, test_v8_at_enable, test_hover_box, test_bad_when,
                test_unwritable_png, test_pairing_and_missing_trigger, test_map_without_display,
                test_map_under_xvfb])
