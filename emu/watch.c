@@ -57,10 +57,12 @@ bool machine_add_watch(Machine *m, WatchKind kind, uint64_t value, WatchFn fn, v
 
 void watch_block(Machine *m)
 {
+    bool pending = false; /* a block-boundary watch is still to fire */
     for (int i = 0; i < m->nwatches && m->reason == Exit_None; i++) {
         struct WatchEntry *w = &m->watches[i];
-        if (w->fired)
+        if (w->fired || w->kind == Watch_Pc)
             continue;
+        pending = true;
         switch (w->kind) {
         case Watch_Pc: break;
         case Watch_Insn:
@@ -74,6 +76,8 @@ void watch_block(Machine *m)
         case Watch_Block: fire(m, w); break;
         }
     }
+    if (!pending)
+        m->block_watches = false; /* all fired: the block hook stops calling here */
 }
 
 void machine_view(Machine *m, MachineView *v)

@@ -133,8 +133,39 @@ static void test_lpae(void)
     tap_ok(as.va_bits0 == 32 && as.va_bits1 == 0, "T0SZ = T1SZ = 0: TTBR0 translates all 32 bits");
 }
 
+static void test_a64_64k(void)
+{
+    ram_reset();
+    LongDescRegs r = regs_a64();
+    /* 64K granule, T0SZ = 16: 48 - 16 = 32 bits above the page offset, 13 per level: levels
+     * 1..3, the level-1 table resolves VA[47:42] = 6 bits, 64 entries = 512 bytes (D5.2.6).
+     * L2 index VA[41:29], L3 index VA[28:16]. */
+    r.tcr = TCR_T0SZ(16) | TCR_T1SZ(16) | TCR_TG0_64K | TCR_TG1_64K | TCR_IPS(5) | LD_TCR_EPD1; /* no TTBR1 walks */
+    r.ttbr0 = 0x80000000u;
+    put64(0x80000000u + 0 * 8, ld_table(0x80010000u, 0));
+    /* VA 0x80000000: L2 index 0x80000000 >> 29 = 4: a 512 MiB block to PA 0x80000000 */
+    put64(0x80010000u + 4 * 8, ld_block(0x80000000u, LA(.idx = 5)));
+    /* VA 0xa0000000: L2 index 5 -> L3 table 0x80020000; L3 index (0xa0000000 >> 16) & 0x1fff = 0:
+     * a 64 KiB page at PA 0x80030000 */
+    put64(0x80010000u + 5 * 8, ld_table(0x80020000u, 0));
+    put64(0x80020000u + 0 * 8, ld_page(0x80030000u, LA(.idx = 5)));
+    build(&r, true);
+    tap_is((uint64_t)as.nregions, 2, "64K granule: two regions");
+    region(0, 0x80000000u, 0x80000000u, 0x20000000u, "512M-block");
+    region(1, 0xa0000000u, 0x80030000u, 0x10000u, "64K-page");
+    tap_is(as.granule, 65536, "granule 64K");
+    tap_ok(as.va_bits0 == 48 && as.va_bits1 == 0, "EPD1: the TTBR1 half is unused");
+    const AsTable *l1 = addrspace_table_at(&as, 0x80000000u), *l2 = addrspace_table_at(&as, 0x8001fff8u),
+                  *l3 = addrspace_table_at(&as, 0x80020000u);
+    tap_ok(l1 && l1->size == 512 && l1->level == 1, "level-1 start table: 512 bytes");
+    tap_ok(l2 && l2->pa == 0x80010000u && l2->size == 65536 && l2->level == 2, "level-2 table 0x80010000, 64K");
+    tap_ok(l3 && l3->pa == 0x80020000u && l3->size == 65536 && l3->level == 3, "level-3 table 0x80020000, 64K");
+    tap_ok(addrspace_table_at(&as, 0x80000200u) == NULL, "0x80000200 is past the 512-byte start table");
+}
+
 int main(void)
 {
+    test_a64_64k();
     test_a64();
     test_loop();
     test_ttbr_outside();
