@@ -222,6 +222,16 @@ def test_hover_box():
     assert not all(lo[2][y - 1][i] == (255, 255, 255) for i in frame_row[:w // 4]), "frame without --png-hover"
 
 
+def test_insn_trigger():
+    """insn:N fires at the first block boundary after N instructions; numbered files in order"""
+    (first, _), (last, _) = snapshot("insn", "armv7-head", ["insn:1", "exit"])
+    # SCTLR.M is 0 out of reset (ARM ARM B4.1.130) and the head runs thousands of instructions
+    # before __turn_mmu_on, so the first block boundary after one instruction has the MMU off
+    assert first["mmu_on"] is False and first["trigger"] == "snapshot insn:1"
+    assert 1 <= first["insns"] < last["insns"], (first["insns"], last["insns"])
+    assert last["mmu_on"] is True and last["trigger"] == "snapshot exit"
+
+
 def test_bad_when():
     """--snapshot with a bad WHEN: one line naming it, exit 2, nothing written"""
     png = os.path.join(TMP, "bad.png")
@@ -283,6 +293,6 @@ def test_map_under_xvfb():
 
 
 if __name__ == "__main__":
-    run_tests([test_v7_before_enable, test_v7_after_enable, test_v8_at_enable, test_hover_box, test_bad_when,
+    run_tests([test_v7_before_enable, test_v7_after_enable, test_v8_at_enable, test_hover_box, test_insn_trigger, test_bad_when,
                test_unwritable_png, test_pairing_and_missing_trigger, test_map_without_display,
                test_map_under_xvfb])
