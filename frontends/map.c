@@ -414,8 +414,11 @@ static void live_run(MapOptions *o, Machine *m, RunStats *st)
                     vs.pan[vs.focus] += 60;
                 else if (k == SDLK_LEFT || k == SDLK_RIGHT)
                     vs.focus = !vs.focus;
-                else if (k == SDLK_TAB)
+                else if (k == SDLK_TAB) { /* highlight the other half and scroll the VA column to it */
                     vs.ttbr_sel = !vs.ttbr_sel;
+                    if (have_front && lay.ttbr_y[vs.ttbr_sel] >= 0)
+                        vs.pan[0] += lay.ttbr_y[vs.ttbr_sel] - lay.va_top;
+                }
                 else if (k == SDLK_m)
                     vs.focus = !vs.focus;
             }

@@ -109,6 +109,8 @@ typedef struct MapLayout {
     int ntable;
     uint64_t table_pa[MAP_LAYOUT_MAX];
     MapRect table_box[MAP_LAYOUT_MAX];  /* in the table tree */
+    int ttbr_y[2];                     /* y of the TTBR0 / TTBR1 header rows as drawn (-1: none) */
+    int va_top;                        /* y where the VA rows start */
     int nlegend;
     char legend_label[16][40];
     SDL_Color legend_color[16];

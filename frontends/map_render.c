@@ -524,6 +524,11 @@ void map_draw(MapRenderer *mr, SDL_Renderer *rd, int w, int h, const MapSnap *s,
     int y0 = TOP + 20;
     text(rd, mr->bold, VA_X, TOP, 0, vs->focus == 0 && vs->live ? C_TABLE : C_TEXT, "Virtual address space");
     place_rows(rows, nrows, y0, bottom - y0, vs->zoom[0], vs->pan[0]);
+    lay->ttbr_y[0] = lay->ttbr_y[1] = -1;
+    lay->va_top = y0;
+    for (int i = 0; i < nrows; i++)
+        if (rows[i].kind == 2 && rows[i].ttbr >= 0 && rows[i].ttbr < 2)
+            lay->ttbr_y[rows[i].ttbr] = rows[i].y;
     static PaRange pr[MAP_LAYOUT_MAX];
     int npr = build_pa(s, pr, MAP_LAYOUT_MAX);
     {   /* PA rows */
