@@ -152,8 +152,13 @@ bool map_check(MapOptions *o)
             cli_error("--map needs a display and DISPLAY is not set (render without one: --snapshot WHEN --png FILE)");
             return false;
         }
+        /* only a real display: without this SDL falls back to KMS/DRM or offscreen drivers
+         * when the X server is not there, and the window would be nowhere (SDL_VIDEODRIVER,
+         * when set, still wins) */
+        if (!getenv("SDL_VIDEODRIVER"))
+            SDL_SetHint(SDL_HINT_VIDEODRIVER, wl && *wl ? "wayland,x11" : "x11");
         if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-            cli_error("--map: cannot open the display '%s': %s", d ? d : wl, SDL_GetError());
+            cli_error("--map: cannot open the display '%s': %s", d && *d ? d : wl, SDL_GetError());
             return false;
         }
         g_sdl_video = true;

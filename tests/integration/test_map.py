@@ -126,6 +126,9 @@ def swatch_is_legend_colour(lay, img, r):
 # the MCR that sets SCTLR.M is the third instruction of __turn_mmu_on (firmware/head.S:
 # mov r0, r0; isb; mcr p15, 0, r0, c1, c0, 0), so its PA is _pa(__turn_mmu_on) + 8, where
 # _pa(va) = va - PAGE_OFFSET + PHYS_OFFSET
+# LeakSanitizer suppressions for the runs that start SDL's video (ASan builds): see the file
+SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan-sdl-x11.supp")
+
 MCR_PA = V7["__turn_mmu_on"] + 8 - PAGE_OFFSET + PHYS_OFFSET
 V7_SNAPS = []
 
@@ -271,13 +274,24 @@ def test_map_without_display():
     assert len(p.stderr.strip().splitlines()) == 1, p.stderr
 
 
+def test_map_display_not_there():
+    """--map with DISPLAY naming a server that is not running: one line, exit 2, no hang"""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env["DISPLAY"] = ":93"  # assumed free: no /tmp/.X11-unix/X93 socket
+    env["LSAN_OPTIONS"] = "print_suppressions=0:suppressions=" + SUPP  # SDL's video init opened libdbus
+    assert not os.path.exists("/tmp/.X11-unix/X93")
+    p = subprocess.run([MMUSCOPE, "run", "--map", "armv7-head"], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 2 and "':93'" in one_line_error(p), p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert "[head]" not in p.stdout, "the guest ran"
+
+
 def test_map_under_xvfb():
     """--map under Xvfb: the window renders frames while tlb-bench-v8 runs, then closes"""
     assert shutil.which("xvfb-run"), "xvfb-run is missing (Debian package xvfb)"
     env = dict(os.environ)
     # ASan builds: libdbus (opened by SDL's X11 driver) keeps its state past SDL_Quit; see the file
-    supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan-sdl-x11.supp")
-    env["LSAN_OPTIONS"] = f"suppressions={supp}"
+    env["LSAN_OPTIONS"] = "print_suppressions=0:suppressions=" + SUPP
     p = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", MMUSCOPE, "run", "--map",
                         "--map-frames", "45", "--machine", "virt-a53", "tlb-bench-v8"],
                        capture_output=True, text=True, timeout=240, env=env)
@@ -294,5 +308,5 @@ def test_map_under_xvfb():
 
 if __name__ == "__main__":
     run_tests([test_v7_before_enable, test_v7_after_enable, test_v8_at_enable, test_hover_box, test_insn_trigger, test_bad_when,
-               test_unwritable_png, test_pairing_and_missing_trigger, test_map_without_display,
+               test_unwritable_png, test_pairing_and_missing_trigger, test_map_without_display, test_map_display_not_there,
                test_map_under_xvfb])
