@@ -1,6 +1,7 @@
 #include "events.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const names[Ev_Count] = {
@@ -36,6 +37,19 @@ int event_kind_from_name(const char *name)
 void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const char *fields, ...)
 {
     s->count[k]++;
+    if (s->ring && s->ring_cap && (s->ring_mask >> k & 1u)) {
+        EventRecord *e = &s->ring[s->ring_total++ % s->ring_cap];
+        e->kind = k;
+        e->pc = pc;
+        e->insn = insn;
+        e->fields[0] = 0;
+        if (fields) {
+            va_list ap;
+            va_start(ap, fields);
+            vsnprintf(e->fields, sizeof e->fields, fields, ap);
+            va_end(ap);
+        }
+    }
     if (!s->out || (s->skip >> k & 1))
         return;
     int r = fprintf(s->out, "{\"kind\":\"%s\",\"pc\":\"0x%llx\",\"insn\":%llu", names[k],

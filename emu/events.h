@@ -23,18 +23,31 @@ typedef enum EventKind {
     Ev_Count
 } EventKind;
 
+/* One event as the in-memory ring keeps it (for the map's timeline). */
+typedef struct EventRecord {
+    EventKind kind;
+    uint64_t pc, insn;
+    char fields[224];    /* the event's extra members, as written to the JSON line */
+} EventRecord;
+
 typedef struct EventSink {
     FILE *out;       /* NULL: count only */
     uint32_t skip;   /* kinds (bit per EventKind) counted but not written (--events-only) */
     uint64_t count[Ev_Count];
     bool write_failed;
+    /* optional ring of the newest events (ring NULL: none): the kinds whose bit is set in
+     * ring_mask are kept, ring_total counts them, the newest is ring[(ring_total - 1) % ring_cap] */
+    EventRecord *ring;
+    unsigned ring_cap;
+    uint32_t ring_mask;
+    uint64_t ring_total;
 } EventSink;
 
 const char *event_kind_name(EventKind k);
 /* Is an event of kind k written (not only counted)? */
 static inline bool event_wanted(const EventSink *s, EventKind k)
 {
-    return s->out && !(s->skip >> k & 1);
+    return (s->out && !(s->skip >> k & 1)) || (s->ring && (s->ring_mask >> k & 1u));
 }
 
 /* The kind named `name`, or -1. */

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "events.h"
+#include "mmu/addrspace.h"
 #include "mmu/physmem.h"
 #include "mmu/v7_short.h"
 #include "tlb/tlb.h"
@@ -71,5 +72,33 @@ TlbModel *machine_tlb(Machine *m);
 void machine_v7_regs(Machine *m, V7ShortRegs *out);
 const PhysMem *machine_physmem(const Machine *m);
 uint64_t machine_entry(const Machine *m);
+
+/* ---- watches: trigger points for snapshots and the live map (watch.c) ----
+ * Watch_Pc: before the instruction at VA `value` first executes (a code hook on that address).
+ * Watch_Insn: at the first block boundary with at least `value` instructions done.
+ * Watch_MmuEnable: at the first block boundary with the MMU on.
+ * Watch_Block: at every block boundary (the live map polls here).
+ * All but Watch_Block fire once. The callback runs on the emulation thread, between
+ * instructions; it may call machine_view and machine_request_stop. */
+typedef enum WatchKind { Watch_Pc, Watch_Insn, Watch_MmuEnable, Watch_Block } WatchKind;
+typedef void (*WatchFn)(Machine *m, void *ctx);
+#define MACHINE_MAX_WATCHES 32
+bool machine_add_watch(Machine *m, WatchKind kind, uint64_t value, WatchFn fn, void *ctx, char *err, size_t errlen);
+
+/* What the map needs of the machine at a watch point (or after the run), in plain C. */
+typedef struct MachineView {
+    AsRegs regs;            /* the translation registers as mmuscope's walker uses them */
+    const PhysMem *pm;
+    TlbModel *tlb;          /* NULL with --core none */
+    bool a64;
+    uint64_t pc;
+    uint64_t insns;         /* instructions done (exact at a Watch_Pc point) */
+    uint64_t insns_mmu_on, blocks, exceptions;
+    uint64_t ram_base, ram_size, uart_base;
+    const char *machine, *cpu;
+} MachineView;
+void machine_view(Machine *m, MachineView *v);
+/* Ends the run at the current point: exit reason stop_at (status 0) with `why` as its message. */
+void machine_request_stop(Machine *m, const char *why);
 
 #endif

@@ -150,6 +150,20 @@ struct Machine {
     bool progress, progress_shown;  /* stderr is a terminal: progress line */
     double progress_start, progress_last;
 
+    /* watches (watch.c) */
+    struct WatchEntry {
+        Machine *m;
+        WatchKind kind;
+        uint64_t value;
+        WatchFn fn;
+        void *ctx;
+        bool fired;
+    } watches[MACHINE_MAX_WATCHES];
+    int nwatches;
+    bool block_watches;          /* a watch is checked at block boundaries */
+    bool in_pc_watch;
+    uint64_t watch_pc;
+
     /* stop */
     ExitReason reason;
     char msg[512];
@@ -181,6 +195,10 @@ bool fetch_code(Machine *m, uint64_t va, void *buf, uint32_t len);
 void disasm_one(Machine *m, uint64_t va, bool thumb, char *buf, size_t n);
 bool privileged_now(Machine *m);
 
+/* watch.c: the watches checked at a block boundary (called by the block hook) */
+void watch_block(Machine *m);
+/* translate.c: LPAE or AArch64 registers for the long-descriptor walker; false for short descriptors */
+bool machine_long_regs(Machine *m, LongDescRegs *r);
 /* translate.c: mmuscope's walker for the current regime (short, LPAE or AArch64) */
 void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, Xlate *x);
 /* One --translate line (no newline) for va as a privileged read. */

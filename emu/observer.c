@@ -351,6 +351,8 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
         m->sync_pending = false;
         after_translation_write(m, m->sync_pc, "");
     }
+    if (m->block_watches)
+        watch_block(m);
 
     BlockInfo *b = &m->cache[cache_index(va, size)];
     bool fresh = false;

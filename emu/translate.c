@@ -23,7 +23,7 @@ static unsigned pa_bits(const Machine *m)
     return (!strcmp(m->cfg.cpu, "cortex-a57") || !strcmp(m->cfg.cpu, "cortex-a72")) ? 44 : 40;
 }
 
-static bool long_regs(Machine *m, LongDescRegs *r)
+bool machine_long_regs(Machine *m, LongDescRegs *r)
 {
     memset(r, 0, sizeof *r);
     r->pa_range_bits = pa_bits(m);
@@ -57,7 +57,7 @@ void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, X
     memset(x, 0, sizeof *x);
     x->mmu_on = machine_mmu_on(m);
     LongDescRegs lr;
-    if (long_regs(m, &lr)) {
+    if (machine_long_regs(m, &lr)) {
         LdResult r;
         x->ok = ld_translate(&lr, &m->pm, va, a, privileged, &r);
         x->pa = r.pa;
@@ -113,7 +113,7 @@ void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, X
 void machine_translate_line(Machine *m, uint64_t va, char *buf, size_t n)
 {
     LongDescRegs lr;
-    if (long_regs(m, &lr)) {
+    if (machine_long_regs(m, &lr)) {
         LdResult r;
         ld_translate(&lr, &m->pm, va, Access_Read, true, &r);
         ld_format(&r, buf, n);

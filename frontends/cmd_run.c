@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "outfile.h"
+#include "map.h"
 #include "emu/machine.h"
 #include "mmu/v7_short.h"
 #include "mmuscope_paths.h"
@@ -34,6 +35,7 @@ typedef struct RunArgs {
     const char *events_only;
     bool linux;                                 /* boot-linux */
     const char *kernel, *initrd, *dtb, *append;
+    MapOptions map;
 } RunArgs;
 
 static bool parse_vas(RunArgs *a, const char *list)
@@ -141,8 +143,11 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"timeout", required_argument, 0, 'T'}, {"dump-phys", required_argument, 0, 'd'},
         {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'},
         {"kernel", required_argument, 0, 'K'}, {"initrd", required_argument, 0, 'I'},
-        {"dtb", required_argument, 0, 'D'}, {"append", required_argument, 0, 'P'},
-        {"events-only", required_argument, 0, 'O'}, {0, 0, 0, 0}};
+        {"dtb", required_argument, 0, 'D'}, {"append", required_argument, 0, 'X'},
+        {"events-only", required_argument, 0, 'O'},
+        {"snapshot", required_argument, 0, 'W'}, {"png", required_argument, 0, 'P'},
+        {"png-layout", no_argument, 0, 'L'}, {"map", no_argument, 0, 'M'},
+        {"map-frames", required_argument, 0, 'F'}, {"png-hover", required_argument, 0, 'H'}, {0, 0, 0, 0}};
     const char *cmd = a->linux ? "boot-linux" : "run";
     int c;
     optind = 1;
@@ -172,12 +177,38 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
             if (!parse_dump(a, optarg))
                 return false;
             break;
-        case 'K': case 'I': case 'D': case 'P':
+        case 'K': case 'I': case 'D': case 'X':
             if (!a->linux) {
                 cli_error("run: %s belongs to boot-linux (mmuscope boot-linux --kernel PATH ...)", argv[optind - 1]);
                 return false;
             }
             *(c == 'K' ? &a->kernel : c == 'I' ? &a->initrd : c == 'D' ? &a->dtb : &a->append) = optarg;
+            break;
+        case 'W':
+            if (!map_add_when(&a->map, optarg))
+                return false;
+            break;
+        case 'P':
+            if (a->map.npng == MAP_MAX_SNAPSHOTS) {
+                cli_error("--png: more than %d files", MAP_MAX_SNAPSHOTS);
+                return false;
+            }
+            a->map.png[a->map.npng++] = optarg;
+            break;
+        case 'L': a->map.layout = true; break;
+        case 'H':
+            if (!cli_parse_u64(optarg, &a->map.hover_va)) {
+                cli_error("--png-hover: '%s' is not a virtual address", optarg);
+                return false;
+            }
+            a->map.has_hover = true;
+            break;
+        case 'M': a->map.live = true; break;
+        case 'F':
+            if (!cli_parse_u64(optarg, &a->map.max_frames) || !a->map.max_frames) {
+                cli_error("--map-frames: '%s' is not a positive number", optarg);
+                return false;
+            }
             break;
         default:
             cli_error("%s: unknown or incomplete option '%s' (see mmuscope --help)", cmd, argv[optind - 1]);
@@ -356,6 +387,8 @@ static int run_main(int argc, char **argv, bool linux)
         snprintf(image, sizeof image, "%s", a.kernel);
     else if (!resolve_image(a.image, image, sizeof image))
         return EXIT_USAGE;
+    if (!map_check(&a.map))
+        return EXIT_USAGE;
 
     OutFile evf = {0}, stf = {0};
     EventSink sink;
@@ -391,8 +424,14 @@ static int run_main(int argc, char **argv, bool linux)
         out_commit(&evf, false);
         return EXIT_USAGE;
     }
+    if (!map_prepare(&a.map, m, &sink, image)) {
+        map_finish(&a.map, m, &sink);
+        machine_destroy(m);
+        out_commit(&evf, false);
+        return EXIT_USAGE;
+    }
     RunStats st;
-    machine_run(m, &st);
+    map_run(&a.map, m, &st);
     int status = exit_reason_status(st.reason);
     fflush(stdout);
     summary(m, &st, &sink);
@@ -407,7 +446,8 @@ static int run_main(int argc, char **argv, bool linux)
         printf("%s\n", line);
     }
     fflush(stdout);
-    bool ok = do_dumps(m, &a);
+    bool ok = map_finish(&a.map, m, &sink);
+    ok = do_dumps(m, &a) && ok;
     if (!out_commit(&evf, true))
         ok = false;
     if (a.stats) {

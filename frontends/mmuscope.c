@@ -32,7 +32,9 @@ static void usage(FILE *f)
 {
     fputs("usage: mmuscope run [--machine NAME|PATH] [--set SECTION.KEY=VALUE]... [--events FILE]\n"
           "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
-          "                    [--timeout SECONDS] [--stop-at PC] [--dump-phys ADDR,LEN,FILE] IMAGE\n"
+          "                    [--timeout SECONDS] [--stop-at PC] [--dump-phys ADDR,LEN,FILE]\n"
+          "                    [--snapshot exit|mmu_enable|pc:ADDR|insn:N --png FILE [--png-layout] [--png-hover VA]]...\n"
+          "                    [--map [--map-frames N]] IMAGE\n"
           "       mmuscope boot-linux [--machine NAME|PATH] --kernel PATH [--initrd PATH] [--append ARGS]\n"
           "                    [--dtb PATH] [run's options except IMAGE]\n"
           "       mmuscope xcheck [--format v7|lpae|a64-4k|a64-16k|a64-64k|all] [--count N]\n"

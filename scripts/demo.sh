@@ -18,3 +18,13 @@ build/frontends/mmuscope run --machine virt-a53 --events demo-out/events-v8.json
   --translate 0xffff000080800000,0xffff800008000000,0xffffffffffcfd000,0x411000 armv8-head \
   >demo-out/armv8-head.txt 2>&1 || { cat demo-out/armv8-head.txt; exit 1; }
 grep -E '^\[head\]|check:|checks passed|^mmuscope: (poweroff|[0-9]+ instructions)|^0x[0-9a-f]+ ->' demo-out/armv8-head.txt
+echo
+echo "== address-space maps (PNG, no display needed): demo-out/map-v7-{1,2,3}.png, demo-out/map-v8-{1,2}.png"
+# the MCR that sets SCTLR.M is __turn_mmu_on + 8; before the MMU is on the PC runs at its PA
+# (link VA - PAGE_OFFSET 0xc0000000 + PHYS_OFFSET 0x80000000)
+mcr_va=$(llvm-nm build/firmware/armv7-head.elf | awk '$3 == "__turn_mmu_on" { print $1 }')
+mcr_pa=$(printf '0x%x' $((0x$mcr_va + 8 - 0xc0000000 + 0x80000000)))
+build/frontends/mmuscope run --snapshot "pc:$mcr_pa" --snapshot mmu_enable --snapshot exit \
+  --png demo-out/map-v7.png armv7-head 2>&1 >/dev/null | grep '^mmuscope: snapshot'
+build/frontends/mmuscope run --machine virt-a53 --snapshot mmu_enable --snapshot exit \
+  --png demo-out/map-v8.png armv8-head 2>&1 >/dev/null | grep '^mmuscope: snapshot'

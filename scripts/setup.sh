@@ -13,6 +13,7 @@ PACKAGES=(
   qemu-system-arm
   gnuplot-nox
   debian-installer-12-netboot-arm64 debian-installer-12-netboot-armhf
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth
 )
 
 missing=()
