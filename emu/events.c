@@ -36,6 +36,12 @@ int event_kind_from_name(const char *name)
 void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const char *fields, ...)
 {
     s->count[k]++;
+    if (s->tap) {
+        va_list tap_ap;
+        va_start(tap_ap, fields);
+        s->tap(s->tap_ctx, (int)k, pc, insn, fields, tap_ap);
+        va_end(tap_ap);
+    }
     if (!s->out || (s->skip >> k & 1))
         return;
     int r = fprintf(s->out, "{\"kind\":\"%s\",\"pc\":\"0x%llx\",\"insn\":%llu", names[k],

@@ -1,6 +1,7 @@
 /* MMU event stream: JSON Lines, one object per event, plus per-kind counts for --stats. */
 #ifndef EMU_EVENTS_H
 #define EMU_EVENTS_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,13 +29,16 @@ typedef struct EventSink {
     uint32_t skip;   /* kinds (bit per EventKind) counted but not written (--events-only) */
     uint64_t count[Ev_Count];
     bool write_failed;
+    /* a second consumer of every event (the trace recorder), or NULL */
+    void (*tap)(void *ctx, int kind, uint64_t pc, uint64_t insn, const char *fields, va_list ap);
+    void *tap_ctx;
 } EventSink;
 
 const char *event_kind_name(EventKind k);
 /* Is an event of kind k written (not only counted)? */
 static inline bool event_wanted(const EventSink *s, EventKind k)
 {
-    return s->out && !(s->skip >> k & 1);
+    return (s->out && !(s->skip >> k & 1)) || s->tap;
 }
 
 /* The kind named `name`, or -1. */

@@ -9,6 +9,10 @@ enum { EXIT_OK = 0, EXIT_FAILURE_GENERIC = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3, EX
 int cmd_run(int argc, char **argv);
 int cmd_boot_linux(int argc, char **argv);
 int cmd_xcheck(int argc, char **argv);
+/* cmd_trace.c: translation traces */
+int cmd_trace(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 /* Prints "mmuscope: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A whole non-negative number (decimal, 0x hex or 0 octal) that fits 64 bits. */

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "emu/machine.h"
+#include "emu/trace_record.h"
 #include "mmu/v7_short.h"
 #include "mmuscope_paths.h"
 
@@ -31,6 +32,7 @@ typedef struct RunArgs {
     DumpReq dumps[8];
     int ndumps;
     const char *events_only;
+    const char *trace;                          /* --trace FILE */
     bool linux;                                 /* boot-linux */
     const char *kernel, *initrd, *dtb, *append;
 } RunArgs;
@@ -141,7 +143,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"core", required_argument, 0, 'c'}, {"stop-at", required_argument, 0, 'A'},
         {"kernel", required_argument, 0, 'K'}, {"initrd", required_argument, 0, 'I'},
         {"dtb", required_argument, 0, 'D'}, {"append", required_argument, 0, 'P'},
-        {"events-only", required_argument, 0, 'O'}, {0, 0, 0, 0}};
+        {"events-only", required_argument, 0, 'O'}, {"trace", required_argument, 0, 'R'}, {0, 0, 0, 0}};
     const char *cmd = a->linux ? "boot-linux" : "run";
     int c;
     optind = 1;
@@ -167,6 +169,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         case 'T': a->timeout = optarg; break;
         case 'A': a->stop_at = optarg; break;
         case 'O': a->events_only = optarg; break;
+        case 'R': a->trace = optarg; break;
         case 'd':
             if (!parse_dump(a, optarg))
                 return false;
@@ -428,6 +431,21 @@ static int run_main(int argc, char **argv, bool linux)
         out_commit(&evf, false);
         return EXIT_USAGE;
     }
+    OutFile trf = {0};
+    if (a.trace) {
+        if (!out_open(&trf, a.trace)) {
+            machine_destroy(m);
+            out_commit(&evf, false);
+            return EXIT_USAGE;
+        }
+        if (!machine_trace_start(m, trf.f, image, err, sizeof err)) {
+            cli_error("--trace %s: %s", a.trace, err);
+            out_commit(&trf, false);
+            machine_destroy(m);
+            out_commit(&evf, false);
+            return EXIT_USAGE;
+        }
+    }
     RunStats st;
     machine_run(m, &st);
     int status = exit_reason_status(st.reason);
@@ -445,6 +463,14 @@ static int run_main(int argc, char **argv, bool linux)
     }
     fflush(stdout);
     bool ok = do_dumps(m, &a);
+    if (a.trace) { /* complete even when a limit ended the run: it holds what ran */
+        if (!machine_trace_finish(m, true, err, sizeof err)) {
+            cli_error("--trace %s: %s", a.trace, err);
+            ok = false;
+        }
+        if (!out_commit(&trf, true))
+            ok = false;
+    }
     if (!out_commit(&evf, true))
         ok = false;
     if (a.stats) {
