@@ -297,7 +297,7 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
         TlbSide side = write ? TLB_SIDE_STORE : TLB_SIDE_LOAD;
         uint16_t asid = current_asid(m);
         if (m->trace)
-            trace_rec_access(m, side, va, size, asid);
+            trace_rec_access(m, m->trace, m->gen, side, va, size, asid);
         TlbResult r;
         if (tlb_lookup(g->model, side, va, asid, 0, &r)) {
             pa = r.e.out_pa;
@@ -307,7 +307,7 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
             pa = walk_and_fill(m, side, va, write ? Access_Write : Access_Read, asid, &mapped);
         }
     } else if (write && m->trace) {
-        trace_rec_phys_store(m, va, size);
+        trace_rec_phys_store(m->trace, va, size);
     }
     if (write)
         note_store(g, pa, size);
@@ -319,13 +319,13 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
     tlb_block_cost(g->model, b->classes);
     if (!machine_mmu_on(m)) {
         if (m->trace)
-            trace_rec_block(m, b, false, false);
+            trace_rec_block(m, m->trace, b, b->va, b->gen, b->size, false, false);
         return;
     }
     uint16_t asid = current_asid(m);
     g->el0 = !privileged_now(m); /* mode changes end a translation block */
     if (m->trace)
-        trace_rec_block(m, b, g->el0, true);
+        trace_rec_block(m, m->trace, b, b->va, b->gen, b->size, g->el0, true);
     /* Short descriptors: the domain is checked against DACR at access time and the entries'
      * permissions were computed under the DACR of their fill, so hits are not checked there. */
     g->check_perms = m->a64 || (m->regs.ttbcr & (1u << 31));
@@ -334,7 +334,7 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
     for (int i = 0; i < n; i++) {
         TlbResult r;
         if (m->trace)
-            trace_rec_access(m, TLB_SIDE_FETCH, pages[i], 0, asid);
+            trace_rec_access(m, m->trace, m->gen, TLB_SIDE_FETCH, pages[i], 0, asid);
         if (tlb_lookup(g->model, TLB_SIDE_FETCH, pages[i], asid, 0, &r)) {
             check_hit(m, TLB_SIDE_FETCH, pages[i], asid, &r);
         } else {

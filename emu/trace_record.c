@@ -16,32 +16,6 @@
 #include "trace_record_internal.h"
 #include "tlb/trace_format.h"
 
-#define XCACHE 4096
-#define WCACHE 1024
-
-typedef struct XEntry {
-    uint64_t page, epoch;
-    TraceXlate x;
-} XEntry;
-
-typedef struct WEntry {
-    uint64_t va, gen;
-    uint32_t word;
-    bool valid;
-} WEntry;
-
-struct TraceRecorder {
-    TraceWriter *w;
-    uint64_t gen, epoch;
-    uint8_t *desc_pages;        /* per RAM page: the walker read a descriptor there */
-    uint64_t ram_base, ram_pages;
-    bool el0, mmu_on;
-    bool verify;
-    uint64_t walks, verify_mismatches;
-    XEntry xc[XCACHE];
-    WEntry wc[WCACHE];
-};
-
 static void fill_xlate(TraceRecorder *rc, Machine *m, uint64_t va, TraceXlate *t)
 {
     Xlate x;
@@ -72,18 +46,19 @@ static void fill_xlate(TraceRecorder *rc, Machine *m, uint64_t va, TraceXlate *t
     rc->walks++;
 }
 
-static inline const TraceXlate *xlate(TraceRecorder *rc, Machine *m, uint64_t va)
+static const TraceXEntry *xlate(TraceRecorder *rc, Machine *m, uint64_t va)
 {
     if (rc->gen != m->gen) {
         rc->gen = m->gen;
         rc->epoch++;
     }
     uint64_t page = va >> 12;
-    XEntry *e = &rc->xc[(page ^ (page >> 12)) & (XCACHE - 1)];
+    TraceXEntry *e = &rc->xc[trace_xc_index(page)];
     if (e->epoch != rc->epoch || e->page != page) {
         e->epoch = rc->epoch;
         e->page = page;
         fill_xlate(rc, m, va, &e->x);
+        e->id = rc->walks;
     } else if (rc->verify) {
         TraceXlate now;
         fill_xlate(rc, m, va, &now);
@@ -92,41 +67,50 @@ static inline const TraceXlate *xlate(TraceRecorder *rc, Machine *m, uint64_t va
                 fprintf(stderr, "mmuscope: trace verify: cached walk of 0x%llx differs from the tables\n",
                         (unsigned long long)va);
             e->x = now;
+            e->id = rc->walks;
         }
     }
-    return &e->x;
+    return e;
 }
 
-static inline void phys_store(TraceRecorder *rc, uint64_t pa, int size)
-{
-    uint64_t lo = (pa - rc->ram_base) >> 12, hi = (pa + (uint64_t)(size ? size - 1 : 0) - rc->ram_base) >> 12;
-    if (pa < rc->ram_base || hi >= rc->ram_pages)
-        return;
-    if (rc->desc_pages[lo] || rc->desc_pages[hi])
-        rc->epoch++; /* a descriptor page changed: every cached walk may be stale */
-}
+#define phys_store trace_rec_store_pa
 
-void trace_rec_access(Machine *m, int side, uint64_t va, int size, uint16_t asid)
+void trace_rec_access_slow(Machine *m, int side, uint64_t va, int size, uint16_t asid)
 {
     TraceRecorder *rc = m->trace;
-    const TraceXlate *x = xlate(rc, m, va);
-    trace_w_context(rc->w, asid, rc->el0, rc->mmu_on);
+    const TraceXEntry *e = xlate(rc, m, va);
+    const TraceXlate *x = &e->x;
+    if (asid != rc->asid || rc->ctx_dirty) { /* the writer repeats it at each chunk itself */
+        trace_w_context(rc->w, asid, rc->el0, rc->mmu_on);
+        rc->asid = asid;
+        rc->ctx_dirty = false;
+    }
     unsigned sl = size > 0 ? (unsigned)__builtin_ctz((unsigned)size) : 0;
-    trace_w_access(rc->w, (TlbSide)side, va, sl > 7 ? 7 : sl, x);
+    if (sl > 7)
+        sl = 7;
+    if (!trace_w_access_same(rc->w, (TlbSide)side, va, sl, e->id))
+        trace_w_access(rc->w, (TlbSide)side, va, sl, x, e->id);
     if (side == TLB_SIDE_STORE && x->mapped)
         phys_store(rc, x->pa_base + (va - x->va_base), size);
 }
 
-void trace_rec_phys_store(Machine *m, uint64_t pa, int size)
-{
-    phys_store(m->trace, pa, size);
-}
-
-void trace_rec_block(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
+void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
 {
     TraceRecorder *rc = m->trace;
-    rc->el0 = el0;
-    rc->mmu_on = mmu_on;
+    if (el0 != rc->el0 || mmu_on != rc->mmu_on) {
+        rc->el0 = el0;
+        rc->mmu_on = mmu_on;
+        rc->ctx_dirty = true;
+    }
+    /* the same decoded block as the previous one (a loop): one byte */
+    if (rc->have_last_block && b->va == rc->last_bva && b->gen == rc->last_bgen && b->size == rc->last_bsize &&
+        el0 == rc->last_bel0 && trace_w_block_again(rc->w))
+        return;
+    rc->have_last_block = true;
+    rc->last_bva = b->va;
+    rc->last_bgen = b->gen;
+    rc->last_bsize = b->size;
+    rc->last_bel0 = el0;
     TraceBlock tb;
     memset(&tb, 0, sizeof tb);
     tb.va = b->va;
@@ -138,7 +122,7 @@ void trace_rec_block(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
     tb.ninsns = n;
     tb.thumb = b->thumb;
     tb.el0 = el0;
-    WEntry *we = &rc->wc[(b->va >> 1 ^ b->va >> 11) & (WCACHE - 1)];
+    TraceWEntry *we = &rc->wc[(b->va >> 1 ^ b->va >> 11) & (TRACE_WCACHE - 1)];
     if (!we->valid || we->va != b->va || we->gen != b->gen) {
         uint32_t word = 0;
         if (b->thumb) {
@@ -152,7 +136,7 @@ void trace_rec_block(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
         } else if (!fetch_code(m, b->va, &word, 4)) {
             word = 0;
         }
-        *we = (WEntry){b->va, b->gen, word, true};
+        *we = (TraceWEntry){b->va, b->gen, word, true};
     }
     tb.word = we->word;
     trace_w_block(rc->w, &tb);
@@ -219,6 +203,7 @@ bool machine_trace_start(Machine *m, FILE *f, const char *image, char *err, size
     rc->desc_pages = calloc(rc->ram_pages ? rc->ram_pages : 1, 1);
     rc->epoch = 1;
     rc->gen = m->gen;
+    rc->ctx_dirty = true;
     const char *v = getenv("MMUSCOPE_TRACE_VERIFY");
     rc->verify = v && *v && strcmp(v, "0");
     rc->w = rc->desc_pages ? trace_writer_open(f, &h, err, errlen) : NULL;

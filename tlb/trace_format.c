@@ -15,7 +15,9 @@
 #endif
 
 /* ---------------------------------------------------------------- CRC-32 (IEEE 802.3) */
-static uint32_t crc_table[256];
+/* Slicing-by-8: T[0] is the classic byte table, T[k][i] the CRC of byte i followed by k zero
+ * bytes, so eight bytes fold in with eight table reads. */
+static uint32_t crc_t[8][256];
 static bool crc_ready;
 
 static void crc_init(void)
@@ -24,8 +26,11 @@ static void crc_init(void)
         uint32_t c = i;
         for (int k = 0; k < 8; k++)
             c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1; /* reflected polynomial 0x04c11db7 */
-        crc_table[i] = c;
+        crc_t[0][i] = c;
     }
+    for (int k = 1; k < 8; k++)
+        for (int i = 0; i < 256; i++)
+            crc_t[k][i] = (crc_t[k - 1][i] >> 8) ^ crc_t[0][crc_t[k - 1][i] & 0xff];
     crc_ready = true;
 }
 
@@ -35,8 +40,16 @@ uint32_t trace_crc32(uint32_t crc, const void *buf, size_t len)
         crc_init();
     const uint8_t *p = buf;
     crc = ~crc;
+    while (len >= 8) {
+        uint32_t a = ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) ^ crc;
+        uint32_t b = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+        crc = crc_t[7][a & 0xff] ^ crc_t[6][(a >> 8) & 0xff] ^ crc_t[5][(a >> 16) & 0xff] ^ crc_t[4][a >> 24] ^
+              crc_t[3][b & 0xff] ^ crc_t[2][(b >> 8) & 0xff] ^ crc_t[1][(b >> 16) & 0xff] ^ crc_t[0][b >> 24];
+        p += 8;
+        len -= 8;
+    }
     while (len--)
-        crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+        crc = crc_t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
     return ~crc;
 }
 
@@ -161,6 +174,15 @@ size_t trace_put_varint(uint8_t *p, uint64_t v)
     return n;
 }
 
+static inline size_t get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+    if (p < end && *p < 0x80) {
+        *v = *p;
+        return 1;
+    }
+    return trace_get_varint(p, end, v);
+}
+
 size_t trace_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
 {
     uint64_t x = 0;
@@ -198,6 +220,7 @@ static uint32_t get32(const uint8_t *p)
 #define OP_CONTEXT 0x82
 #define OP_TLBI 0x83
 #define OP_EVENT 0x84
+#define OP_BLOCK_AGAIN 0x85 /* the block of the previous block record */
 
 static inline unsigned xslot(uint64_t va_base, unsigned size_log2)
 {
@@ -211,13 +234,10 @@ static inline unsigned bslot(uint64_t va)
 
 /* ---------------------------------------------------------------- writer */
 struct TraceWriter {
+    TraceWriterHot h;   /* first: the header's inline fast path reads it */
     FILE *f;
-    size_t n;
-    uint32_t nrec;
     bool failed;
     uint64_t bytes;
-    int last_slot[TLB_SIDE_COUNT];
-    uint64_t last_va[TLB_SIDE_COUNT];
     bool ctx_set, ctx_in_chunk;
     uint16_t asid;
     uint8_t el0, mmu_on;
@@ -240,58 +260,60 @@ static void w_reset_tables(TraceWriter *w)
     memset(w->xvalid, 0, sizeof w->xvalid);
     memset(w->bvalid, 0, sizeof w->bvalid);
     for (int s = 0; s < TLB_SIDE_COUNT; s++) {
-        w->last_slot[s] = -1;
-        w->last_va[s] = 0;
+        w->h.last_slot[s] = -1;
+        w->h.last_va[s] = 0;
+        w->h.last_id[s] = 0;
     }
+    w->h.last_bslot = -1;
     w->ctx_in_chunk = false;
 }
 
 static void w_context_rec(TraceWriter *w)
 {
-    uint8_t *p = w->buf + w->n;
+    uint8_t *p = w->h.buf + w->h.n;
     size_t k = 0;
     p[k++] = OP_CONTEXT;
     k += trace_put_varint(p + k, w->asid);
     p[k++] = (uint8_t)(w->el0 | w->mmu_on << 1);
-    w->n += k;
-    w->nrec++;
-    w->tot.records++;
+    w->h.n += k;
+    w->h.nrec++;
+    w->h.records++;
     w->ctx_in_chunk = true;
 }
 
 static void w_flush(TraceWriter *w)
 {
-    if (!w->nrec)
+    if (!w->h.nrec)
         return;
     uint8_t h[16];
     put32(h, TRACE_CHUNK_TAG);
-    put32(h + 4, (uint32_t)w->n);
-    put32(h + 8, w->nrec);
-    put32(h + 12, trace_crc32(0, w->buf, w->n));
+    put32(h + 4, (uint32_t)w->h.n);
+    put32(h + 8, w->h.nrec);
+    put32(h + 12, trace_crc32(0, w->buf, w->h.n));
     w_write(w, h, sizeof h);
-    w_write(w, w->buf, w->n);
+    w_write(w, w->buf, w->h.n);
     w->tot.chunks++;
-    w->n = 0;
-    w->nrec = 0;
+    w->h.n = 0;
+    w->h.nrec = 0;
     w_reset_tables(w);
 }
 
 /* Room for the largest record; starts a new chunk (with the current context) if needed. */
 static inline uint8_t *w_begin(TraceWriter *w)
 {
-    if (w->n > TRACE_CHUNK_MAX - 640) {
+    if (w->h.n > TRACE_CHUNK_MAX - 640) {
         w_flush(w);
         if (w->ctx_set)
             w_context_rec(w);
     }
-    return w->buf + w->n;
+    return w->h.buf + w->h.n;
 }
 
 static inline void w_end(TraceWriter *w, size_t k)
 {
-    w->n += k;
-    w->nrec++;
-    w->tot.records++;
+    w->h.n += k;
+    w->h.nrec++;
+    w->h.records++;
 }
 
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen)
@@ -302,6 +324,7 @@ TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t 
         return NULL;
     }
     w->f = f;
+    w->h.buf = w->buf;
     w_reset_tables(w);
     char kv[2048];
     int n = snprintf(kv, sizeof kv,
@@ -360,15 +383,30 @@ static size_t put_xlate(uint8_t *p, const TraceXlate *x)
     return k;
 }
 
-void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log2, const TraceXlate *x)
+/* VA delta from the previous access of the side: in units of the access size when aligned
+ * to it (bit 0 clear), else in bytes (bit 0 set) */
+static inline uint64_t va_delta(uint64_t va, uint64_t last, unsigned size_log2)
+{
+    int64_t d = (int64_t)(va - last);
+    if (!(d & ((1ll << size_log2) - 1)))
+        return trace_zigzag(d >> size_log2) << 1;
+    return trace_zigzag(d) << 1 | 1;
+}
+
+void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log2, const TraceXlate *x, uint64_t id)
 {
     uint8_t *p = w_begin(w);
-    unsigned s = xslot(x->va_base, x->size_log2);
-    unsigned mode;
-    if (w->xvalid[s] && !memcmp(&w->xt[s], x, sizeof *x))
-        mode = w->last_slot[side] == (int)s ? ACC_SAME : ACC_SLOT;
-    else
-        mode = ACC_NEW;
+    unsigned s, mode;
+    if (id && id == w->h.last_id[side] && w->h.last_slot[side] >= 0) {
+        s = (unsigned)w->h.last_slot[side];
+        mode = ACC_SAME;
+    } else {
+        s = xslot(x->va_base, x->size_log2);
+        if (w->xvalid[s] && !memcmp(&w->xt[s], x, sizeof *x))
+            mode = w->h.last_slot[side] == (int)s ? ACC_SAME : ACC_SLOT;
+        else
+            mode = ACC_NEW;
+    }
     size_t k = 0;
     p[k++] = (uint8_t)(side | (size_log2 & 7) << 2 | mode << 5);
     if (mode != ACC_SAME)
@@ -377,11 +415,15 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
         k += put_xlate(p + k, x);
         w->xt[s] = *x;
         w->xvalid[s] = 1;
+        for (int o = 0; o < TLB_SIDE_COUNT; o++)
+            if (w->h.last_slot[o] == (int)s)
+                w->h.last_id[o] = 0; /* its slot now holds another translation */
     }
-    k += trace_put_varint(p + k, trace_zigzag((int64_t)(va - w->last_va[side])));
-    w->last_va[side] = va;
-    w->last_slot[side] = (int)s;
-    w->tot.accesses++;
+    k += trace_put_varint(p + k, va_delta(va, w->h.last_va[side], size_log2 & 7));
+    w->h.last_va[side] = va;
+    w->h.last_slot[side] = (int)s;
+    w->h.last_id[side] = id;
+    w->h.accesses++;
     w_end(w, k);
 }
 
@@ -391,8 +433,12 @@ void trace_w_block(TraceWriter *w, const TraceBlock *b)
     unsigned s = bslot(b->va);
     size_t k = 0;
     if (w->bvalid[s] && !memcmp(&w->bt[s], b, sizeof *b)) {
-        p[k++] = OP_BLOCK_REF;
-        p[k++] = (uint8_t)s;
+        if (w->h.last_bslot == (int)s) {
+            p[k++] = OP_BLOCK_AGAIN;
+        } else {
+            p[k++] = OP_BLOCK_REF;
+            p[k++] = (uint8_t)s;
+        }
     } else {
         p[k++] = OP_BLOCK_NEW;
         p[k++] = (uint8_t)s;
@@ -405,8 +451,10 @@ void trace_w_block(TraceWriter *w, const TraceBlock *b)
         w->bt[s] = *b;
         w->bvalid[s] = 1;
     }
-    w->tot.blocks++;
-    w->tot.insns += b->ninsns;
+    w->h.last_bslot = (int)s;
+    w->h.last_bninsns = b->ninsns;
+    w->h.blocks++;
+    w->h.insns += b->ninsns;
     w_end(w, k);
 }
 
@@ -459,7 +507,7 @@ bool trace_writer_close(TraceWriter *w)
     w_flush(w);
     uint8_t p[128];
     size_t k = 8;
-    const uint64_t v[7] = {w->tot.records, w->tot.accesses, w->tot.blocks, w->tot.insns,
+    const uint64_t v[7] = {w->h.records, w->h.accesses, w->h.blocks, w->h.insns,
                            w->tot.chunks, w->tot.events, w->tot.tlbis};
     for (int i = 0; i < 7; i++)
         k += trace_put_varint(p + k, v[i]);
@@ -481,7 +529,7 @@ void trace_writer_abandon(TraceWriter *w)
 
 uint64_t trace_writer_bytes(const TraceWriter *w)
 {
-    return w->bytes + w->n;
+    return w->bytes + w->h.n;
 }
 
 /* ---------------------------------------------------------------- reader */
@@ -496,6 +544,7 @@ struct TraceReader {
     TraceTotals tot, end_tot, chunk_tot; /* tot: complete chunks; chunk_tot: current chunk */
     int last_slot[TLB_SIDE_COUNT];
     uint64_t last_va[TLB_SIDE_COUNT];
+    int last_bslot;
     uint8_t xvalid[TRACE_XSLOTS], bvalid[TRACE_BSLOTS];
     TraceXlate xt[TRACE_XSLOTS];
     TraceBlock bt[TRACE_BSLOTS];
@@ -654,12 +703,13 @@ static void r_reset_tables(TraceReader *r)
         r->last_slot[s] = -1;
         r->last_va[s] = 0;
     }
+    r->last_bslot = -1;
 }
 
 #define GETV(dst)                                        \
     do {                                                 \
         uint64_t v_;                                     \
-        size_t n_ = trace_get_varint(p, e, &v_);         \
+        size_t n_ = get_varint(p, e, &v_);               \
         if (!n_)                                         \
             return false;                                \
         p += n_;                                         \
@@ -735,7 +785,8 @@ static bool decode(TraceReader *r, TraceRec *rec)
         }
         uint64_t d;
         GETV(d);
-        uint64_t va = r->last_va[side] + (uint64_t)trace_unzigzag(d);
+        int64_t delta = trace_unzigzag(d >> 1);
+        uint64_t va = r->last_va[side] + ((d & 1) ? (uint64_t)delta : (uint64_t)delta << rec->size_log2);
         if (mode == ACC_NEW) {
             nx.va_base = nx.mapped ? va & ~((1ull << nx.size_log2) - 1) : va & ~0xfffull;
             if (xslot(nx.va_base, nx.size_log2) != s)
@@ -748,9 +799,15 @@ static bool decode(TraceReader *r, TraceRec *rec)
         rec->va = va;
         rec->x = &r->xt[s];
         r->chunk_tot.accesses++;
-    } else if (op == OP_BLOCK_NEW || op == OP_BLOCK_REF) {
+    } else if (op == OP_BLOCK_NEW || op == OP_BLOCK_REF || op == OP_BLOCK_AGAIN) {
         unsigned s;
-        GETB(s);
+        if (op == OP_BLOCK_AGAIN) {
+            if (r->last_bslot < 0)
+                return false;
+            s = (unsigned)r->last_bslot;
+        } else {
+            GETB(s);
+        }
         if (op == OP_BLOCK_NEW) {
             TraceBlock b;
             memset(&b, 0, sizeof b);
@@ -781,6 +838,7 @@ static bool decode(TraceReader *r, TraceRec *rec)
         } else if (!r->bvalid[s]) {
             return false;
         }
+        r->last_bslot = (int)s;
         rec->kind = TR_BLOCK;
         rec->b = &r->bt[s];
         r->chunk_tot.blocks++;

@@ -102,9 +102,61 @@ typedef struct TraceHeader {
 
 /* ---- writer ---- */
 typedef struct TraceWriter TraceWriter;
+/* The first member of a TraceWriter: what the inline fast path below touches. */
+typedef struct TraceWriterHot {
+    uint8_t *buf;
+    size_t n;           /* bytes of the current chunk */
+    uint32_t nrec;      /* records of the current chunk */
+    int last_slot[TLB_SIDE_COUNT];
+    uint64_t last_va[TLB_SIDE_COUNT], last_id[TLB_SIDE_COUNT];
+    uint64_t records, accesses;
+    int last_bslot;             /* the previous block record's slot (-1: none in this chunk) */
+    uint32_t last_bninsns;
+    uint64_t blocks, insns;
+} TraceWriterHot;
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen);
-void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log2, const TraceXlate *x);
+/* id: nonzero and the same only for the same translation content (lets the writer skip the
+ * comparison when an access uses the translation of the previous one); 0 if unknown. */
+void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log2, const TraceXlate *x, uint64_t id);
+/* Fast path of trace_w_access for an access with the translation (same id) of the previous
+ * access of its side: writes it and returns true, or returns false (call trace_w_access). */
+static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t va, unsigned size_log2, uint64_t id)
+{
+    TraceWriterHot *w = (TraceWriterHot *)w_;
+    if (!id || id != w->last_id[side] || w->n > 65536 - 640)
+        return false;
+    int64_t d = (int64_t)(va - w->last_va[side]);
+    uint64_t v = !(d & ((1ll << size_log2) - 1)) ? trace_zigzag(d >> size_log2) << 1 : trace_zigzag(d) << 1 | 1;
+    uint8_t *p = w->buf + w->n;
+    size_t k = 0;
+    p[k++] = (uint8_t)(side | size_log2 << 2); /* mode 0: the side's previous translation */
+    while (v >= 0x80) {
+        p[k++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[k++] = (uint8_t)v;
+    w->last_va[side] = va;
+    w->n += k;
+    w->nrec++;
+    w->records++;
+    w->accesses++;
+    return true;
+}
 void trace_w_block(TraceWriter *w, const TraceBlock *b);
+/* The block of the previous trace_w_block again; false (nothing written) when the writer
+ * cannot say so in one byte (a new chunk began): call trace_w_block then. */
+static inline bool trace_w_block_again(TraceWriter *w_)
+{
+    TraceWriterHot *w = (TraceWriterHot *)w_;
+    if (w->last_bslot < 0 || w->n > 65536 - 640)
+        return false;
+    w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
+    w->nrec++;
+    w->records++;
+    w->blocks++;
+    w->insns += w->last_bninsns;
+    return true;
+}
 void trace_w_context(TraceWriter *w, uint16_t asid, bool el0, bool mmu_on);
 void trace_w_tlbi(TraceWriter *w, const TlbInval *inv);
 void trace_w_event(TraceWriter *w, unsigned kind, uint64_t pc, uint64_t insn, const char *json);
