@@ -153,8 +153,8 @@ static void event_tap(void *ctx, int kind, uint64_t pc, uint64_t insn, const cha
     if (!m->trace)
         return;
     char buf[TRACE_EVENT_MAX + 1] = "";
-    if (fields)
-        vsnprintf(buf, sizeof buf, fields, ap);
+    if (fields && vsnprintf(buf, sizeof buf, fields, ap) >= (int)sizeof buf)
+        snprintf(buf, sizeof buf, "\"truncated\":true"); /* never a cut JSON member */
     trace_w_event(m->trace->w, (unsigned)kind, pc, insn, buf);
 }
 

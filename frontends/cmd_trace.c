@@ -213,6 +213,16 @@ static void disasm(csh cs, bool ok, const TraceBlock *b, char *out, size_t n)
     }
 }
 
+static void size_name(unsigned lg, char *out, size_t n)
+{
+    if (lg >= 30)
+        snprintf(out, n, "%lluG", 1ull << (lg - 30));
+    else if (lg >= 20)
+        snprintf(out, n, "%lluM", 1ull << (lg - 20));
+    else
+        snprintf(out, n, "%lluK", 1ull << (lg - 10));
+}
+
 static void fmt_rec(const TraceRec *rec, const Walker *w, csh cs, bool cs_ok, bool a64, char *line, size_t n)
 {
     int vw = a64 ? 16 : 8;
@@ -226,21 +236,23 @@ static void fmt_rec(const TraceRec *rec, const Walker *w, csh cs, bool cs_ok, bo
             snprintf(tl, sizeof tl, " hit %s", w->rp.hit_level == 0 ? "L1" : w->rp.hit_level == 1 ? "main" : "L3");
         else
             snprintf(tl, sizeof tl, " miss, walk %u read%s", w->rp.reads, w->rp.reads == 1 ? "" : "s");
+        char sz[16] = "", ms[32];
+        if (rec->side)
+            snprintf(sz, sizeof sz, " (%u)", 1u << rec->size_log2);
+        size_name(x->size_log2, ms, sizeof ms);
         if (x->mapped)
-            snprintf(line, n, "%-6s va=0x%0*llx size=%u -> pa=0x%llx %s L%d%s asid=%u%s", side_names[rec->side], vw,
-                     (unsigned long long)rec->va, rec->side ? 1u << rec->size_log2 : 0,
-                     (unsigned long long)(x->pa_base + (rec->va - x->va_base)),
-                     x->size_log2 >= 30 ? "1G+" : x->size_log2 >= 20 ? "block" : "page", x->level,
-                     x->global ? " global" : "", w->rp.asid, tl);
+            snprintf(line, n, "%-6s 0x%0*llx%s -> 0x%llx %s L%d%s asid=%u%s", side_names[rec->side], vw,
+                     (unsigned long long)rec->va, sz, (unsigned long long)(x->pa_base + (rec->va - x->va_base)), ms,
+                     x->level, x->global ? " global" : "", w->rp.asid, tl);
         else
-            snprintf(line, n, "%-6s va=0x%0*llx size=%u -> fault (walk read %u descriptors)%s", side_names[rec->side],
-                     vw, (unsigned long long)rec->va, rec->side ? 1u << rec->size_log2 : 0, x->ndesc, tl);
+            snprintf(line, n, "%-6s 0x%0*llx%s -> fault (walk read %u descriptors)%s", side_names[rec->side], vw,
+                     (unsigned long long)rec->va, sz, x->ndesc, tl);
         return;
     }
     case TR_BLOCK: {
         char d[96];
         disasm(cs, cs_ok, rec->b, d, sizeof d);
-        snprintf(line, n, "block  pc=0x%0*llx insns=%u%s  %s", vw, (unsigned long long)rec->b->va, rec->b->ninsns,
+        snprintf(line, n, "block  0x%0*llx insns=%u%s  %s", vw, (unsigned long long)rec->b->va, rec->b->ninsns,
                  rec->b->el0 ? " EL0" : "", d);
         return;
     }
@@ -442,13 +454,13 @@ static int export_perfetto(const char *path, FILE *o, uint64_t interval)
     int k;
     uint64_t next = interval, walks0 = 0, cyc0 = 0, ins0 = 0, l1m0 = 0;
     ModelFigures f;
-    uint64_t misses_in = 0, walks_in = 0, last_walks = 0;
+    uint64_t misses_in = 0, walks_in = 0, last_walks = 0; /* misses: first-level TLB misses */
     while ((k = walker_next(&w, &rec, NULL)) > 0) {
         uint64_t cyc = tlb_cycles(w.model);
-        if (rec.kind == TR_ACCESS && !w.rp.hit) {
+        if (rec.kind == TR_ACCESS && (!w.rp.hit || w.rp.hit_level > 0))
             misses_in++;
+        if (rec.kind == TR_ACCESS && !w.rp.hit)
             walks_in++;
-        }
         if (rec.kind == TR_EVENT) {
             fprintf(o, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":1,\"ts\":%llu,\"name\":\"%s\",\"cat\":\"mmu\","
                        "\"args\":{\"pc\":\"0x%llx\",\"insn\":%llu%s%s}}",
@@ -461,7 +473,10 @@ static int export_perfetto(const char *path, FILE *o, uint64_t interval)
         }
         if (w.rp.insns >= next) {
             uint64_t di = w.rp.insns - ins0, dc = cyc - cyc0;
-            fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"TLB misses (walks) per %llu insns\","
+            fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"first-level TLB misses per %llu insns\","
+                       "\"args\":{\"misses\":%llu}}",
+                    (unsigned long long)cyc, (unsigned long long)interval, (unsigned long long)misses_in);
+            fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"walks per %llu insns\","
                        "\"args\":{\"walks\":%llu}}",
                     (unsigned long long)cyc, (unsigned long long)interval, (unsigned long long)walks_in);
             fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"CPI\",\"args\":{\"cpi\":%.4f}}",
@@ -478,7 +493,7 @@ static int export_perfetto(const char *path, FILE *o, uint64_t interval)
     (void)walks0;
     (void)l1m0;
     (void)last_walks;
-    fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"TLB misses (walks) per %llu insns\",\"args\":{\"walks\":%llu}}",
+    fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"walks per %llu insns\",\"args\":{\"walks\":%llu}}",
             (unsigned long long)f.cycles, (unsigned long long)interval, (unsigned long long)walks_in);
     fprintf(o, "\n]}\n");
     walker_close(&w);
