@@ -208,7 +208,7 @@ static void disasm(csh cs, bool ok, const TraceBlock *b, char *out, size_t n)
     cs_option(cs, CS_OPT_MODE, b->thumb ? CS_MODE_THUMB : CS_MODE_ARM);
     size_t c = cs_disasm(cs, bytes, len, b->va, 1, &insn);
     if (c) {
-        snprintf(out, n, "%.31s %.60s", insn[0].mnemonic, insn[0].op_str);
+        snprintf(out, n, "%.31s%s%.60s", insn[0].mnemonic, insn[0].op_str[0] ? " " : "", insn[0].op_str);
         cs_free(insn, c);
     }
 }
@@ -536,13 +536,15 @@ int cmd_trace(int argc, char **argv)
         case 'F': format = optarg; break;
         case 'o': out = optarg; break;
         default:
+            trace_usage();
             cli_error("trace %s: unknown or incomplete option '%s'", sub, argv[optind]);
-            return trace_usage();
+            return EXIT_USAGE;
         }
     }
     if (optind + 1 != argc - 1) {
+        trace_usage();
         cli_error("trace %s: expected one trace FILE", sub);
-        return trace_usage();
+        return EXIT_USAGE;
     }
     const char *path = argv[optind + 1];
     if (!strcmp(sub, "info"))
@@ -583,8 +585,9 @@ int cmd_trace(int argc, char **argv)
         }
         return st;
     }
+    trace_usage();
     cli_error("trace: unknown subcommand '%s' (info, dump, stats, export)", sub);
-    return trace_usage();
+    return EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------------ replay */
