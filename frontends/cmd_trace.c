@@ -783,12 +783,27 @@ static bool plot(const char *csv, const char *prefix, const Param *p, int np, in
             for (int which = 0; which < 2; which++) {
                 fprintf(g, "set title '%s vs %s'\nset xlabel '%s'\nset ylabel '%s'\n", which ? "cycles" : "TLB misses (walks)",
                         p[i].name, p[i].name, which ? "cycles" : "walks");
+                /* sizes spanning a factor of 8 or more: a log2 axis */
+                double lo = 0, hi = 0;
+                bool numeric = true;
+                for (int v = 0; v < p[i].nvalues; v++) {
+                    char *end;
+                    double d = strtod(p[i].values[v], &end);
+                    if (*end || d <= 0)
+                        numeric = false;
+                    lo = v == 0 || d < lo ? d : lo;
+                    hi = v == 0 || d > hi ? d : hi;
+                }
+                if (numeric && hi >= 8 * lo)
+                    fprintf(g, "set logscale x 2\n");
+                else
+                    fprintf(g, "unset logscale x\n");
                 fprintf(g, "plot ");
                 /* one series per trace; with several parameters the others vary at each x */
                 for (int t = 0; t < ntraces; t++)
                     fprintf(g, "%s'%s' every ::1 using %d:(strcol(1) eq '%s' ? $%d : 1/0) with %s title '%s'",
                             t ? ", " : "", csv, 3 + i, traces[t], which ? cycles_col : walks_col,
-                            np == 1 ? "linespoints" : "points", traces[t]);
+                            np == 1 ? "linespoints pt 7" : "points pt 7", traces[t]);
                 fprintf(g, "\n");
             }
         }
