@@ -215,6 +215,7 @@ static uint32_t get32(const uint8_t *p)
 #define ACC_SAME 0  /* the translation of the previous access of this side */
 #define ACC_SLOT 1  /* slot byte: the translation in that slot */
 #define ACC_NEW 2   /* slot byte + translation: store it in that slot */
+#define ACC_DELTA 3 /* slot byte + translation as a delta from the previous new one */
 #define OP_BLOCK_NEW 0x80
 #define OP_BLOCK_REF 0x81
 #define OP_CONTEXT 0x82
@@ -238,6 +239,8 @@ struct TraceWriter {
     FILE *f;
     bool failed;
     uint64_t bytes;
+    bool have_new;      /* last_new: the last translation written in full or as a delta */
+    TraceXlate last_new;
     bool ctx_set, ctx_in_chunk;
     uint16_t asid;
     uint8_t el0, mmu_on;
@@ -266,6 +269,7 @@ static void w_reset_tables(TraceWriter *w)
     }
     w->h.last_bslot = -1;
     w->ctx_in_chunk = false;
+    w->have_new = false;
 }
 
 static void w_context_rec(TraceWriter *w)
@@ -393,6 +397,39 @@ static inline uint64_t va_delta(uint64_t va, uint64_t last, unsigned size_log2)
     return trace_zigzag(d) << 1 | 1;
 }
 
+/* A translation as the difference from the previous new one: a mask byte (bit 0: the five
+ * header bytes and the size follow, bit 1: a PA delta follows, bit 2+i: a delta of descriptor
+ * i follows), then those fields (deltas zigzag varints). Pages next to each other differ in
+ * the PA and the last descriptor's address only. */
+static size_t put_xlate_delta(uint8_t *p, const TraceXlate *x, const TraceXlate *o)
+{
+    size_t k = 1;
+    uint8_t mask = 0;
+    bool hdr = x->mapped != o->mapped || x->global != o->global || x->ttbr1 != o->ttbr1 || x->fmt != o->fmt ||
+               x->start_level != o->start_level || x->level != o->level || x->ndesc != o->ndesc ||
+               x->perms != o->perms || x->size_log2 != o->size_log2;
+    if (hdr) {
+        mask |= 1;
+        p[k++] = (uint8_t)(x->mapped | x->global << 1 | x->ttbr1 << 2 | (x->fmt & 3) << 3);
+        p[k++] = (uint8_t)(x->start_level + 1);
+        p[k++] = (uint8_t)(x->level + 1);
+        p[k++] = x->ndesc;
+        p[k++] = x->perms;
+        p[k++] = x->size_log2;
+    }
+    if (x->mapped && x->pa_base != o->pa_base) {
+        mask |= 2;
+        k += trace_put_varint(p + k, trace_zigzag((int64_t)(x->pa_base - o->pa_base)));
+    }
+    for (int i = 0; i < x->ndesc; i++)
+        if (x->desc_pa[i] != o->desc_pa[i]) {
+            mask |= (uint8_t)(4u << i);
+            k += trace_put_varint(p + k, trace_zigzag((int64_t)(x->desc_pa[i] - o->desc_pa[i])));
+        }
+    p[0] = mask;
+    return k;
+}
+
 void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log2, const TraceXlate *x, uint64_t id)
 {
     uint8_t *p = w_begin(w);
@@ -407,12 +444,16 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
         else
             mode = ACC_NEW;
     }
+    if (mode == ACC_NEW && w->have_new)
+        mode = ACC_DELTA;
     size_t k = 0;
     p[k++] = (uint8_t)(side | (size_log2 & 7) << 2 | mode << 5);
     if (mode != ACC_SAME)
         p[k++] = (uint8_t)s;
-    if (mode == ACC_NEW) {
-        k += put_xlate(p + k, x);
+    if (mode >= ACC_NEW) {
+        k += mode == ACC_NEW ? put_xlate(p + k, x) : put_xlate_delta(p + k, x, &w->last_new);
+        w->last_new = *x;
+        w->have_new = true;
         w->xt[s] = *x;
         w->xvalid[s] = 1;
         for (int o = 0; o < TLB_SIDE_COUNT; o++)
@@ -545,6 +586,8 @@ struct TraceReader {
     int last_slot[TLB_SIDE_COUNT];
     uint64_t last_va[TLB_SIDE_COUNT];
     int last_bslot;
+    bool have_new;
+    TraceXlate last_new;
     uint8_t xvalid[TRACE_XSLOTS], bvalid[TRACE_BSLOTS];
     TraceXlate xt[TRACE_XSLOTS];
     TraceBlock bt[TRACE_BSLOTS];
@@ -704,6 +747,7 @@ static void r_reset_tables(TraceReader *r)
         r->last_va[s] = 0;
     }
     r->last_bslot = -1;
+    r->have_new = false;
 }
 
 #define GETV(dst)                                        \
@@ -756,6 +800,55 @@ static bool get_xlate(const uint8_t **pp, const uint8_t *e, TraceXlate *x)
     return true;
 }
 
+static bool get_xlate_delta(const uint8_t **pp, const uint8_t *e, const TraceXlate *o, TraceXlate *x)
+{
+    const uint8_t *p = *pp;
+    unsigned mask;
+    GETB(mask);
+    *x = *o;
+    x->va_base = 0;
+    if (mask & 1) {
+        unsigned f, sl, l, nd, perms, s;
+        GETB(f);
+        GETB(sl);
+        GETB(l);
+        GETB(nd);
+        GETB(perms);
+        GETB(s);
+        if (f & ~0x1fu || sl > 5 || l > 5 || nd > 5 || ((f & 1) && (s < 10 || s > 48)) || (!(f & 1) && s))
+            return false;
+        x->mapped = f & 1;
+        x->global = f >> 1 & 1;
+        x->ttbr1 = f >> 2 & 1;
+        x->fmt = f >> 3 & 3;
+        x->start_level = (int8_t)(sl - 1);
+        x->level = (int8_t)(l - 1);
+        x->ndesc = (uint8_t)nd;
+        x->perms = (uint8_t)perms;
+        x->size_log2 = (uint8_t)s;
+    }
+    if (mask >> (2 + x->ndesc) || ((mask & 2) && !x->mapped))
+        return false;
+    if (!x->mapped)
+        x->pa_base = 0;
+    if (mask & 2) {
+        uint64_t d;
+        GETV(d);
+        x->pa_base = o->pa_base + (uint64_t)trace_unzigzag(d);
+    }
+    for (int i = 0; i < 5; i++) {
+        if (i >= x->ndesc) {
+            x->desc_pa[i] = 0;
+        } else if (mask & (4u << i)) {
+            uint64_t d;
+            GETV(d);
+            x->desc_pa[i] = o->desc_pa[i] + (uint64_t)trace_unzigzag(d);
+        }
+    }
+    *pp = p;
+    return true;
+}
+
 /* Decodes one record at r->p; false if malformed. */
 static bool decode(TraceReader *r, TraceRec *rec)
 {
@@ -764,7 +857,7 @@ static bool decode(TraceReader *r, TraceRec *rec)
     GETB(op);
     if (op < 0x80) {
         unsigned side = op & 3, mode = op >> 5 & 3, s;
-        if (side >= TLB_SIDE_COUNT || mode > ACC_NEW)
+        if (side >= TLB_SIDE_COUNT)
             return false;
         rec->kind = TR_ACCESS;
         rec->side = (uint8_t)side;
@@ -780,6 +873,9 @@ static bool decode(TraceReader *r, TraceRec *rec)
         if (mode == ACC_NEW) {
             if (!get_xlate(&p, e, &nx))
                 return false;
+        } else if (mode == ACC_DELTA) {
+            if (!r->have_new || !get_xlate_delta(&p, e, &r->last_new, &nx))
+                return false;
         } else if (!r->xvalid[s]) {
             return false;
         }
@@ -787,12 +883,14 @@ static bool decode(TraceReader *r, TraceRec *rec)
         GETV(d);
         int64_t delta = trace_unzigzag(d >> 1);
         uint64_t va = r->last_va[side] + ((d & 1) ? (uint64_t)delta : (uint64_t)delta << rec->size_log2);
-        if (mode == ACC_NEW) {
+        if (mode >= ACC_NEW) {
             nx.va_base = nx.mapped ? va & ~((1ull << nx.size_log2) - 1) : va & ~0xfffull;
             if (xslot(nx.va_base, nx.size_log2) != s)
                 return false;
             r->xt[s] = nx;
             r->xvalid[s] = 1;
+            r->last_new = nx;
+            r->have_new = true;
         }
         r->last_va[side] = va;
         r->last_slot[side] = (int)s;
