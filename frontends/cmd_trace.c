@@ -850,15 +850,14 @@ int cmd_sweep(int argc, char **argv)
             Param *p = &params[np++];
             memset(p, 0, sizeof *p);
             memcpy(p->name, optarg, (size_t)(eq - optarg));
-            char *list = strdup(eq + 1);
+            char *list = (char *)eq + 1; /* the values stay in argv */
             for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
                 if (p->nvalues == MAX_VALUES) {
                     cli_error("sweep: more than %d values for %s", MAX_VALUES, p->name);
                     return EXIT_USAGE;
                 }
-                p->values[p->nvalues++] = strdup(tok);
+                p->values[p->nvalues++] = tok;
             }
-            free(list);
             if (!p->nvalues) {
                 cli_error("sweep: --param %s has no values", p->name);
                 return EXIT_USAGE;
@@ -970,12 +969,12 @@ int cmd_sweep(int argc, char **argv)
             int fd[2];
             if (pipe(fd) != 0) {
                 cli_error("sweep: pipe: %s", strerror(errno));
-                return EXIT_FAILURE_GENERIC;
+                exit(EXIT_FAILURE_GENERIC); /* running jobs end on their own */
             }
             pid_t pid = fork();
             if (pid < 0) {
                 cli_error("sweep: fork: %s", strerror(errno));
-                return EXIT_FAILURE_GENERIC;
+                exit(EXIT_FAILURE_GENERIC);
             }
             if (pid == 0) {
                 close(fd[0]);
