@@ -36,7 +36,7 @@ int event_kind_from_name(const char *name)
 void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const char *fields, ...)
 {
     s->count[k]++;
-    if (s->tap) {
+    if (s->tap && !(s->tap_skip >> k & 1)) {
         va_list tap_ap;
         va_start(tap_ap, fields);
         s->tap(s->tap_ctx, (int)k, pc, insn, fields, tap_ap);

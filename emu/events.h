@@ -32,13 +32,14 @@ typedef struct EventSink {
     /* a second consumer of every event (the trace recorder), or NULL */
     void (*tap)(void *ctx, int kind, uint64_t pc, uint64_t insn, const char *fields, va_list ap);
     void *tap_ctx;
+    uint32_t tap_skip; /* kinds (bit per EventKind) not given to the tap */
 } EventSink;
 
 const char *event_kind_name(EventKind k);
 /* Is an event of kind k written (not only counted)? */
 static inline bool event_wanted(const EventSink *s, EventKind k)
 {
-    return (s->out && !(s->skip >> k & 1)) || s->tap;
+    return (s->out && !(s->skip >> k & 1)) || (s->tap && !(s->tap_skip >> k & 1));
 }
 
 /* The kind named `name`, or -1. */

@@ -46,12 +46,32 @@ static void fill_xlate(TraceRecorder *rc, Machine *m, uint64_t va, TraceXlate *t
     rc->walks++;
 }
 
+/* A new translation generation (a translation-register write, a TLBI near decoded code...)
+ * voids the cached walks only when a register the walker reads changed. AArch64: SCTLR, TCR,
+ * TTBR0/1, MAIR (the shadow a64_sysreg.c keeps); AArch32 reads its LPAE TTBRs from the engine,
+ * so every new generation voids them there. */
+static void new_gen(TraceRecorder *rc, Machine *m)
+{
+    rc->gen = m->gen;
+    if (m->a64) {
+        const A64Regs *r = &m->a64r;
+        if (rc->have_regs && r->sctlr == rc->regs.sctlr && r->tcr == rc->regs.tcr && r->ttbr0 == rc->regs.ttbr0 &&
+            r->ttbr1 == rc->regs.ttbr1 && r->mair == rc->regs.mair)
+            return;
+        rc->regs.sctlr = r->sctlr;
+        rc->regs.tcr = r->tcr;
+        rc->regs.ttbr0 = r->ttbr0;
+        rc->regs.ttbr1 = r->ttbr1;
+        rc->regs.mair = r->mair;
+        rc->have_regs = true;
+    }
+    rc->epoch++;
+}
+
 static const TraceXEntry *xlate(TraceRecorder *rc, Machine *m, uint64_t va)
 {
-    if (rc->gen != m->gen) {
-        rc->gen = m->gen;
-        rc->epoch++;
-    }
+    if (rc->gen != m->gen)
+        new_gen(rc, m);
     uint64_t page = va >> 12;
     TraceXEntry *e = &rc->xc[trace_xc_index(page)];
     if (e->epoch != rc->epoch || e->page != page) {
@@ -111,19 +131,19 @@ void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
     rc->last_bgen = b->gen;
     rc->last_bsize = b->size;
     rc->last_bel0 = el0;
-    TraceBlock tb;
-    memset(&tb, 0, sizeof tb);
-    tb.va = b->va;
-    memcpy(tb.classes, b->classes, sizeof tb.classes);
-    uint32_t n = 0;
-    for (int i = 0; i < TLB_C_COUNT; i++)
-        if (i != TLB_C_LOAD_USE)
-            n += b->classes[i];
-    tb.ninsns = n;
-    tb.thumb = b->thumb;
-    tb.el0 = el0;
     TraceWEntry *we = &rc->wc[(b->va >> 1 ^ b->va >> 11) & (TRACE_WCACHE - 1)];
-    if (!we->valid || we->va != b->va || we->gen != b->gen) {
+    if (!we->valid || we->va != b->va || we->gen != b->gen || we->size != b->size || we->el0 != el0) {
+        TraceBlock tb;
+        memset(&tb, 0, sizeof tb);
+        tb.va = b->va;
+        memcpy(tb.classes, b->classes, sizeof tb.classes);
+        uint32_t n = 0;
+        for (int i = 0; i < TLB_C_COUNT; i++)
+            if (i != TLB_C_LOAD_USE)
+                n += b->classes[i];
+        tb.ninsns = n;
+        tb.thumb = b->thumb;
+        tb.el0 = el0;
         uint32_t word = 0;
         if (b->thumb) {
             uint16_t hw = 0;
@@ -136,10 +156,10 @@ void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
         } else if (!fetch_code(m, b->va, &word, 4)) {
             word = 0;
         }
-        *we = (TraceWEntry){b->va, b->gen, word, true};
+        tb.word = word;
+        *we = (TraceWEntry){b->va, b->gen, b->size, true, el0, tb};
     }
-    tb.word = we->word;
-    trace_w_block(rc->w, &tb);
+    trace_w_block(rc->w, &we->tb);
 }
 
 void trace_rec_tlbi(Machine *m, const TlbInval *inv)
@@ -218,6 +238,10 @@ bool machine_trace_start(Machine *m, FILE *f, const char *image, char *err, size
     m->trace = rc;
     m->ev->tap = event_tap;
     m->ev->tap_ctx = m;
+    /* cache maintenance: hundreds of thousands in a Linux boot, nothing the TLB model or the
+     * timeline needs (still counted by --stats); MMUSCOPE_TRACE_CACHE_OPS=1 records them */
+    const char *co = getenv("MMUSCOPE_TRACE_CACHE_OPS");
+    m->ev->tap_skip = co && *co && strcmp(co, "0") ? 0 : 1u << Ev_CacheMaintenance;
     return true;
 }
 
@@ -236,9 +260,11 @@ bool machine_trace_finish(Machine *m, bool complete, char *err, size_t errlen)
     } else {
         trace_writer_abandon(rc->w);
     }
-    if (rc->verify)
-        fprintf(stderr, "mmuscope: trace verify: %llu walks, %llu cached walks differed from the tables\n",
-                (unsigned long long)rc->walks, (unsigned long long)rc->verify_mismatches);
+    const char *sv = getenv("MMUSCOPE_TRACE_STATS");
+    if (rc->verify || (sv && *sv && strcmp(sv, "0")))
+        fprintf(stderr, "mmuscope: trace%s: %llu walks by the recorder, %llu cached walks differed from the tables\n",
+                rc->verify ? " verify" : "", (unsigned long long)rc->walks,
+                (unsigned long long)rc->verify_mismatches);
     free(rc->desc_pages);
     free(rc);
     return ok;

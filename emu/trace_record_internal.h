@@ -20,15 +20,18 @@ typedef struct TraceXEntry {
     TraceXlate x;
 } TraceXEntry;
 
-typedef struct TraceWEntry {
+typedef struct TraceWEntry { /* a decoded block's record, built once per decode */
     uint64_t va, gen;
-    uint32_t word;
-    bool valid;
+    uint32_t size;
+    bool valid, el0;
+    TraceBlock tb;
 } TraceWEntry;
 
 typedef struct TraceRecorder {
     TraceWriter *w;
     uint64_t gen, epoch;        /* epoch: cached walks of another epoch are void */
+    bool have_regs;             /* AArch64: the walker's registers at the last new epoch */
+    struct { uint64_t sctlr, tcr, ttbr0, ttbr1, mair; } regs;
     uint8_t *desc_pages;        /* per RAM page: the walker read a descriptor there */
     uint64_t ram_base, ram_pages;
     bool el0, mmu_on;
