@@ -50,6 +50,12 @@ void event_emit(EventSink *s, EventKind k, uint64_t pc, uint64_t insn, const cha
             va_end(ap);
         }
     }
+    if (s->tap && !(s->tap_skip >> k & 1)) {
+        va_list tap_ap;
+        va_start(tap_ap, fields);
+        s->tap(s->tap_ctx, (int)k, pc, insn, fields, tap_ap);
+        va_end(tap_ap);
+    }
     if (!s->out || (s->skip >> k & 1))
         return;
     int r = fprintf(s->out, "{\"kind\":\"%s\",\"pc\":\"0x%llx\",\"insn\":%llu", names[k],

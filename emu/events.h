@@ -1,6 +1,7 @@
 /* MMU event stream: JSON Lines, one object per event, plus per-kind counts for --stats. */
 #ifndef EMU_EVENTS_H
 #define EMU_EVENTS_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,13 +42,18 @@ typedef struct EventSink {
     unsigned ring_cap;
     uint32_t ring_mask;
     uint64_t ring_total;
+    /* a second consumer of every event (the trace recorder), or NULL */
+    void (*tap)(void *ctx, int kind, uint64_t pc, uint64_t insn, const char *fields, va_list ap);
+    void *tap_ctx;
+    uint32_t tap_skip; /* kinds (bit per EventKind) not given to the tap */
 } EventSink;
 
 const char *event_kind_name(EventKind k);
 /* Is an event of kind k written (not only counted)? */
 static inline bool event_wanted(const EventSink *s, EventKind k)
 {
-    return (s->out && !(s->skip >> k & 1)) || (s->ring && (s->ring_mask >> k & 1u));
+    return (s->out && !(s->skip >> k & 1)) || (s->ring && (s->ring_mask >> k & 1u)) ||
+           (s->tap && !(s->tap_skip >> k & 1));
 }
 
 /* The kind named `name`, or -1. */

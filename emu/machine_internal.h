@@ -110,6 +110,7 @@ struct Machine {
     bool entry_thumb;
     bool a64;                     /* an AArch64 CPU (cortex-a53/a57/a72) */
     struct TlbGlue *tlbg;
+    struct TraceRecorder *trace;  /* --trace (trace_record.c), NULL when not recording */
     uint64_t cc_latch, cc_ilatch;  /* cycle counter device latches */
     /* AArch32 MRC PMCCNTR sites (cyclecounter.c): hooked address list, and the read in flight */
     uint32_t mrc_hooked[MRC_HOOK_MAX]; /* pc | thumb of hooked addresses (sites and the next insn) */

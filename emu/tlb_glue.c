@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "machine_internal.h"
+#include "trace_record_internal.h"
 
 #define RMAP_SLOTS 8192
 #define MAX_SUSPECTS 64
@@ -295,6 +296,8 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
     if (machine_mmu_on(m)) {
         TlbSide side = write ? TLB_SIDE_STORE : TLB_SIDE_LOAD;
         uint16_t asid = current_asid(m);
+        if (m->trace)
+            trace_rec_access(m, m->trace, m->gen, side, va, size, asid);
         TlbResult r;
         if (tlb_lookup(g->model, side, va, asid, 0, &r)) {
             pa = r.e.out_pa;
@@ -303,6 +306,8 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
             bool mapped;
             pa = walk_and_fill(m, side, va, write ? Access_Write : Access_Read, asid, &mapped);
         }
+    } else if (write && m->trace) {
+        trace_rec_phys_store(m->trace, va, size);
     }
     if (write)
         note_store(g, pa, size);
@@ -312,10 +317,15 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
 {
     TlbGlue *g = m->tlbg;
     tlb_block_cost(g->model, b->classes);
-    if (!machine_mmu_on(m))
+    if (!machine_mmu_on(m)) {
+        if (m->trace)
+            trace_rec_block(m, m->trace, b, b->va, b->gen, b->size, false, false);
         return;
+    }
     uint16_t asid = current_asid(m);
     g->el0 = !privileged_now(m); /* mode changes end a translation block */
+    if (m->trace)
+        trace_rec_block(m, m->trace, b, b->va, b->gen, b->size, g->el0, true);
     /* Short descriptors: the domain is checked against DACR at access time and the entries'
      * permissions were computed under the DACR of their fill, so hits are not checked there. */
     g->check_perms = m->a64 || (m->regs.ttbcr & (1u << 31));
@@ -323,6 +333,8 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
     int n = (pages[0] >> 12) == (pages[1] >> 12) ? 1 : 2;
     for (int i = 0; i < n; i++) {
         TlbResult r;
+        if (m->trace)
+            trace_rec_access(m, m->trace, m->gen, TLB_SIDE_FETCH, pages[i], 0, asid);
         if (tlb_lookup(g->model, TLB_SIDE_FETCH, pages[i], asid, 0, &r)) {
             check_hit(m, TLB_SIDE_FETCH, pages[i], asid, &r);
         } else {
@@ -363,6 +375,8 @@ void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value)
     TlbInval inv;
     if (!tlbi_decode(m, op, value, &inv))
         return;
+    if (m->trace)
+        trace_rec_tlbi(m, &inv);
     tlb_invalidate(g->model, &inv);
     if (inv.op == TLB_INV_ALL)
         clear_asid_suspects(g, -1);

@@ -10,6 +10,10 @@ int cmd_run(int argc, char **argv);
 int cmd_boot_linux(int argc, char **argv);
 int cmd_xcheck(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+/* cmd_trace.c: translation traces */
+int cmd_trace(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 /* Prints "mmuscope: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A whole non-negative number (decimal, 0x hex or 0 octal) that fits 64 bits. */

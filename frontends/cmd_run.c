@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "outfile.h"
 #include "map.h"
 #include "emu/machine.h"
+#include "emu/trace_record.h"
 #include "mmu/v7_short.h"
 #include "mmuscope_paths.h"
 
@@ -33,6 +35,7 @@ typedef struct RunArgs {
     DumpReq dumps[8];
     int ndumps;
     const char *events_only;
+    const char *trace;                          /* --trace FILE */
     bool linux;                                 /* boot-linux */
     const char *kernel, *initrd, *dtb, *append;
     MapOptions map;
@@ -147,7 +150,8 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"events-only", required_argument, 0, 'O'},
         {"snapshot", required_argument, 0, 'W'}, {"png", required_argument, 0, 'P'},
         {"png-layout", no_argument, 0, 'L'}, {"map", no_argument, 0, 'M'},
-        {"map-frames", required_argument, 0, 'F'}, {"png-hover", required_argument, 0, 'H'}, {0, 0, 0, 0}};
+        {"map-frames", required_argument, 0, 'F'}, {"png-hover", required_argument, 0, 'H'}, {"trace", required_argument, 0, 'R'},
+        {0, 0, 0, 0}};
     const char *cmd = a->linux ? "boot-linux" : "run";
     int c;
     optind = 1;
@@ -173,6 +177,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         case 'T': a->timeout = optarg; break;
         case 'A': a->stop_at = optarg; break;
         case 'O': a->events_only = optarg; break;
+        case 'R': a->trace = optarg; break;
         case 'd':
             if (!parse_dump(a, optarg))
                 return false;
@@ -424,8 +429,25 @@ static int run_main(int argc, char **argv, bool linux)
         out_commit(&evf, false);
         return EXIT_USAGE;
     }
+    OutFile trf = {0};
+    if (a.trace) {
+        if (!out_open(&trf, a.trace)) {
+            machine_destroy(m);
+            out_commit(&evf, false);
+            return EXIT_USAGE;
+        }
+        if (!machine_trace_start(m, trf.f, image, err, sizeof err)) {
+            cli_error("--trace %s: %s", a.trace, err);
+            out_commit(&trf, false);
+            machine_destroy(m);
+            out_commit(&evf, false);
+            return EXIT_USAGE;
+        }
+    }
     if (!map_prepare(&a.map, m, &sink, image)) {
         map_finish(&a.map, m, &sink);
+        machine_trace_finish(m, false, err, sizeof err);
+        out_commit(&trf, false);
         machine_destroy(m);
         out_commit(&evf, false);
         return EXIT_USAGE;
@@ -448,6 +470,14 @@ static int run_main(int argc, char **argv, bool linux)
     fflush(stdout);
     bool ok = map_finish(&a.map, m, &sink);
     ok = do_dumps(m, &a) && ok;
+    if (a.trace) { /* complete even when a limit ended the run: it holds what ran */
+        if (!machine_trace_finish(m, true, err, sizeof err)) {
+            cli_error("--trace %s: %s", a.trace, err);
+            ok = false;
+        }
+        if (!out_commit(&trf, true))
+            ok = false;
+    }
     if (!out_commit(&evf, true))
         ok = false;
     if (a.stats) {

@@ -34,12 +34,17 @@ static void usage(FILE *f)
           "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
           "                    [--timeout SECONDS] [--stop-at PC] [--dump-phys ADDR,LEN,FILE]\n"
           "                    [--snapshot exit|mmu_enable|pc:ADDR|insn:N --png FILE [--png-layout] [--png-hover VA]]...\n"
-          "                    [--map [--map-frames N]] IMAGE\n"
+          "                    [--map [--map-frames N]] [--trace FILE] IMAGE\n"
           "       mmuscope boot-linux [--machine NAME|PATH] --kernel PATH [--initrd PATH] [--append ARGS]\n"
           "                    [--dtb PATH] [run's options except IMAGE]\n"
           "       mmuscope xcheck [--format v7|lpae|a64-4k|a64-16k|a64-64k|all] [--count N]\n"
           "                       [--seed S] [--include-deviations] [--verbose]\n"
           "       mmuscope bench p2v [--core NAME]... [--out DIR]\n"
+          "       mmuscope trace info|stats FILE | dump [--from N] [--count M] FILE\n"
+          "                      | export --format csv|perfetto [-o OUT] FILE\n"
+          "       mmuscope replay [--core NAME|PATH] [--set SECTION.KEY=VALUE]... [--stats FILE] TRACE\n"
+          "       mmuscope sweep --param SECTION.KEY=V1,V2,... [--param ...] [--core NAME|PATH] [--out PREFIX]\n"
+          "                      [--jobs N] [--shard I/N] [--no-plot] TRACE...\n"
           "       mmuscope --version\n"
           "IMAGE is a path (ELF or raw binary) or the name of a built firmware image (armv7-head).\n"
           "Exit status: 0 guest powered off (or --stop-at reached), 2 bad usage or input, 3 limit reached,\n"
@@ -69,6 +74,12 @@ int main(int argc, char **argv)
         return cmd_xcheck(argc - 1, argv + 1);
     if (!strcmp(argv[1], "bench"))
         return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "trace"))
+        return cmd_trace(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "replay"))
+        return cmd_replay(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "sweep"))
+        return cmd_sweep(argc - 1, argv + 1);
     usage(stderr);
     cli_error("unknown command '%s'", argv[1]);
     return EXIT_USAGE;

@@ -1,0 +1,106 @@
+/* The recorder's hooks, called from emu/tlb_glue.c only when m->trace is set. The common
+ * case (an access whose walk is cached, a loop re-running the same block) is inline here;
+ * everything else goes to trace_record.c. */
+#ifndef EMU_TRACE_RECORD_INTERNAL_H
+#define EMU_TRACE_RECORD_INTERNAL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tlb/tlb.h"
+#include "tlb/trace_format.h"
+
+struct Machine;
+struct BlockInfo;
+
+#define TRACE_XCACHE 4096
+#define TRACE_WCACHE 1024
+
+typedef struct TraceXEntry {
+    uint64_t page, epoch, id; /* id: the walk that filled it (nonzero) */
+    TraceXlate x;
+} TraceXEntry;
+
+typedef struct TraceWEntry { /* a decoded block's record, built once per decode */
+    uint64_t va, gen;
+    uint32_t size;
+    bool valid, el0;
+    TraceBlock tb;
+} TraceWEntry;
+
+typedef struct TraceRecorder {
+    TraceWriter *w;
+    uint64_t gen, epoch;        /* epoch: cached walks of another epoch are void */
+    bool have_regs;             /* AArch64: the walker's registers at the last new epoch */
+    struct { uint64_t sctlr, tcr, ttbr0, ttbr1, mair; } regs;
+    uint8_t *desc_pages;        /* per RAM page: the walker read a descriptor there */
+    uint64_t ram_base, ram_pages;
+    bool el0, mmu_on;
+    bool ctx_dirty;             /* el0/mmu_on changed since the last context given to the writer */
+    uint16_t asid;
+    uint64_t last_bva, last_bgen; /* the last block recorded */
+    uint32_t last_bsize;
+    bool last_bel0, have_last_block;
+    bool verify;
+    uint64_t walks, verify_mismatches;
+    TraceXEntry xc[TRACE_XCACHE];
+    TraceWEntry wc[TRACE_WCACHE];
+} TraceRecorder;
+
+static inline unsigned trace_xc_index(uint64_t page)
+{
+    return (unsigned)(page ^ (page >> 12)) & (TRACE_XCACHE - 1);
+}
+
+void trace_rec_access_slow(struct Machine *m, int side, uint64_t va, int size, uint16_t asid);
+void trace_rec_block_slow(struct Machine *m, const struct BlockInfo *b, bool el0, bool mmu_on);
+
+/* A store to physical pa: a page the walker read descriptors from voids every cached walk. */
+static inline void trace_rec_store_pa(TraceRecorder *rc, uint64_t pa, int size)
+{
+    uint64_t lo = (pa - rc->ram_base) >> 12, hi = (pa + (uint64_t)(size ? size - 1 : 0) - rc->ram_base) >> 12;
+    if (pa < rc->ram_base || hi >= rc->ram_pages)
+        return;
+    if (rc->desc_pages[lo] || rc->desc_pages[hi])
+        rc->epoch++;
+}
+
+/* a TLB lookup the live model is about to make (side: TlbSide); gen: the machine's
+ * translation generation */
+static inline void trace_rec_access(struct Machine *m, TraceRecorder *rc, uint64_t gen, int side, uint64_t va,
+                                    int size, uint16_t asid)
+{
+    uint64_t page = va >> 12;
+    const TraceXEntry *e = &rc->xc[trace_xc_index(page)];
+    if (rc->gen != gen || asid != rc->asid || rc->ctx_dirty || e->epoch != rc->epoch || e->page != page ||
+        rc->verify) {
+        trace_rec_access_slow(m, side, va, size, asid);
+        return;
+    }
+    unsigned sl = size > 0 ? (unsigned)__builtin_ctz((unsigned)size) : 0;
+    if (sl > 7)
+        sl = 7;
+    if (!trace_w_access_same(rc->w, (TlbSide)side, va, sl, e->id))
+        trace_w_access(rc->w, (TlbSide)side, va, sl, &e->x, e->id);
+    if (side == TLB_SIDE_STORE && e->x.mapped)
+        trace_rec_store_pa(rc, e->x.pa_base + (va - e->x.va_base), size);
+}
+
+/* a store with the MMU off (physical address) */
+static inline void trace_rec_phys_store(TraceRecorder *rc, uint64_t pa, int size)
+{
+    trace_rec_store_pa(rc, pa, size);
+}
+
+/* a translation block about to be costed (va, size, gen of its decode) */
+static inline void trace_rec_block(struct Machine *m, TraceRecorder *rc, const struct BlockInfo *b, uint64_t va,
+                                   uint64_t bgen, uint32_t bsize, bool el0, bool mmu_on)
+{
+    if (rc->have_last_block && va == rc->last_bva && bgen == rc->last_bgen && bsize == rc->last_bsize &&
+        el0 == rc->last_bel0 && el0 == rc->el0 && mmu_on == rc->mmu_on && trace_w_block_again(rc->w))
+        return;
+    trace_rec_block_slow(m, b, el0, mmu_on);
+}
+
+void trace_rec_tlbi(struct Machine *m, const TlbInval *inv);
+
+#endif

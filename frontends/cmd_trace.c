@@ -1,0 +1,1045 @@
+/* mmuscope trace info|dump|stats|export, replay, sweep: translation traces offline
+ * (docs/traces.md, docs/trace-format.md). */
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "tlb/trace_format.h"
+
+#define MAX_SETS 64
+#define MAX_PARAMS 8
+#define MAX_VALUES 64
+#define MAX_TRACES 64
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *const side_names[] = {"fetch", "load", "store"};
+static const char *const op_names[] = {"ALL", "ASID", "VA", "VAA", "VAL", "VAAL"};
+static const char *const ev_names[] = {"sysreg_write", "tlb_maintenance", "cache_maintenance", "address_translation",
+                                       "mmu_enable", "mmu_disable", "first_translated_fetch", "exception", "psci",
+                                       "stale_tlb_hit", "tlb_permission_fault", "bus_error", "error",
+                                       "console_line"};
+#define NEV (int)(sizeof ev_names / sizeof ev_names[0])
+
+static const char *ev_name(unsigned k)
+{
+    return k < (unsigned)NEV ? ev_names[k] : "event";
+}
+
+/* A reader plus a replay through the recorded configuration (for cycles and hit/miss). */
+typedef struct Walker {
+    TraceReader *r;
+    TlbModel *model;
+    TraceReplay rp;
+    uint64_t index;
+} Walker;
+
+static bool walker_open(Walker *w, const char *path, bool with_model)
+{
+    char err[1024];
+    memset(w, 0, sizeof *w);
+    w->r = trace_reader_open(path, err, sizeof err);
+    if (!w->r) {
+        cli_error("%s", err);
+        return false;
+    }
+    if (with_model) {
+        TlbConfig c;
+        if (!trace_config_load(&c, trace_reader_header(w->r), NULL, NULL, 0, err, sizeof err) ||
+            !(w->model = tlb_model_create(&c, err, sizeof err))) {
+            cli_error("%s: %s", path, err);
+            trace_reader_close(w->r);
+            return false;
+        }
+        w->rp.m = w->model;
+    }
+    return true;
+}
+
+static void walker_close(Walker *w)
+{
+    tlb_model_destroy(w->model);
+    trace_reader_close(w->r);
+}
+
+/* Next record, replayed; 1 record, 0 clean end, -1 damage (reported). */
+static int walker_next(Walker *w, TraceRec *rec, uint64_t *walks_before)
+{
+    char err[1024];
+    int k = trace_reader_next(w->r, rec, err, sizeof err);
+    if (k < 0) {
+        cli_error("%s", err);
+        return -1;
+    }
+    if (k == 0)
+        return 0;
+    if (walks_before)
+        *walks_before = 0;
+    if (w->model)
+        trace_replay_record(&w->rp, rec);
+    w->index++;
+    return 1;
+}
+
+/* the walk count of a model (from its JSON statistics: the model has no accessor for it) */
+static uint64_t json_u64(const char *json, const char *after, const char *key)
+{
+    const char *p = after ? strstr(json, after) : json;
+    if (!p)
+        return 0;
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    p = strstr(p, pat);
+    return p ? strtoull(p + strlen(pat), NULL, 10) : 0;
+}
+
+typedef struct ModelFigures {
+    uint64_t walks, descriptor_reads, wc_hits, cycles, insns;
+    uint64_t main_lookups, main_hits, main_misses, main_evictions;
+    uint64_t l1_misses; /* first-level misses, all sides */
+} ModelFigures;
+
+static void model_figures(TlbModel *m, ModelFigures *f)
+{
+    memset(f, 0, sizeof *f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *ms = open_memstream(&buf, &len);
+    if (ms) {
+        tlb_stats_json(m, ms);
+        fclose(ms);
+        f->walks = json_u64(buf, "\"structures\"", "walks");
+        f->descriptor_reads = json_u64(buf, "\"structures\"", "descriptor_reads");
+        f->wc_hits = json_u64(buf, "\"structures\"", "walk_cache_hits");
+        free(buf);
+    }
+    f->cycles = tlb_cycles(m);
+    f->insns = tlb_instructions(m);
+    TlbStruct *mt = tlb_model_struct(m, "main_tlb");
+    if (mt) {
+        const TlbStructStats *s = tlb_struct_stats(mt);
+        f->main_lookups = s->lookups;
+        f->main_hits = s->hits;
+        f->main_misses = s->misses;
+        f->main_evictions = s->evictions;
+    }
+    const char *l1[] = {"itlb", "dtlb", "dtlb_load", "dtlb_store"};
+    for (int i = 0; i < 4; i++) {
+        TlbStruct *t = tlb_model_struct(m, l1[i]);
+        if (t)
+            f->l1_misses += tlb_struct_stats(t)->misses;
+    }
+}
+
+/* ------------------------------------------------------------------ trace info */
+static int trace_info(const char *path)
+{
+    Walker w;
+    if (!walker_open(&w, path, true)) {
+        /* a trace without a usable preset still has an info page */
+        char err[1024];
+        TraceReader *r = trace_reader_open(path, err, sizeof err);
+        if (!r)
+            return EXIT_USAGE;
+        memset(&w, 0, sizeof w);
+        w.r = r;
+    }
+    const TraceHeader *h = trace_reader_header(w.r);
+    printf("trace          %s\n", path);
+    printf("format         version %u, %llu bytes\n", h->version, (unsigned long long)trace_reader_file_size(w.r));
+    printf("machine        %s (cpu %s, %s)\n", h->machine, h->cpu, h->isa);
+    printf("core preset    %s (%s)\n", h->core, h->core_source);
+    printf("image          %s\n", h->image);
+    printf("image sha256   %s\n", h->image_sha256);
+    printf("engine         %s\n", h->engine);
+    printf("recorded       %s\n", h->created);
+    TraceRec rec;
+    uint64_t side[TLB_SIDE_COUNT] = {0};
+    int k;
+    double t0 = now_s();
+    while ((k = walker_next(&w, &rec, NULL)) > 0)
+        if (rec.kind == TR_ACCESS)
+            side[rec.side]++;
+    double dt = now_s() - t0;
+    const TraceTotals *t = trace_reader_totals(w.r);
+    printf("chunks         %llu%s\n", (unsigned long long)t->chunks, k == 0 ? " (end marker present, totals match)" : "");
+    printf("records        %llu\n", (unsigned long long)t->records);
+    printf("accesses       %llu (fetch %llu, load %llu, store %llu)\n", (unsigned long long)t->accesses,
+           (unsigned long long)side[0], (unsigned long long)side[1], (unsigned long long)side[2]);
+    printf("blocks         %llu\n", (unsigned long long)t->blocks);
+    printf("instructions   %llu\n", (unsigned long long)t->insns);
+    printf("tlb ops        %llu\n", (unsigned long long)t->tlbis);
+    printf("events         %llu\n", (unsigned long long)t->events);
+    if (t->accesses)
+        printf("bytes/access   %.2f\n", (double)trace_reader_file_size(w.r) / (double)t->accesses);
+    if (w.model && k == 0)
+        printf("duration       %llu cycles on %s (CPI %.3f; replayed in %.3f s)\n",
+               (unsigned long long)tlb_cycles(w.model), h->core,
+               tlb_instructions(w.model) ? (double)tlb_cycles(w.model) / (double)tlb_instructions(w.model) : 0.0,
+               dt);
+    printf("status         %s\n", k == 0 ? "complete" : "DAMAGED (see the error above; the counts are what is intact)");
+    walker_close(&w);
+    return k == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------------ trace dump */
+static void disasm(csh cs, bool ok, const TraceBlock *b, char *out, size_t n)
+{
+    out[0] = 0;
+    if (!ok || !b->word)
+        return;
+    uint8_t bytes[4];
+    for (int i = 0; i < 4; i++)
+        bytes[i] = (uint8_t)(b->word >> (8 * i));
+    size_t len = b->thumb && (b->word & 0xffff) < 0xe800 ? 2 : 4;
+    cs_insn *insn;
+    cs_option(cs, CS_OPT_MODE, b->thumb ? CS_MODE_THUMB : CS_MODE_ARM);
+    size_t c = cs_disasm(cs, bytes, len, b->va, 1, &insn);
+    if (c) {
+        snprintf(out, n, "%.31s%s%.60s", insn[0].mnemonic, insn[0].op_str[0] ? " " : "", insn[0].op_str);
+        cs_free(insn, c);
+    }
+}
+
+static void size_name(unsigned lg, char *out, size_t n)
+{
+    if (lg >= 30)
+        snprintf(out, n, "%lluG", 1ull << (lg - 30));
+    else if (lg >= 20)
+        snprintf(out, n, "%lluM", 1ull << (lg - 20));
+    else
+        snprintf(out, n, "%lluK", 1ull << (lg - 10));
+}
+
+static void fmt_rec(const TraceRec *rec, const Walker *w, csh cs, bool cs_ok, bool a64, char *line, size_t n)
+{
+    int vw = a64 ? 16 : 8;
+    switch (rec->kind) {
+    case TR_ACCESS: {
+        const TraceXlate *x = rec->x;
+        char tl[64];
+        if (!w->model)
+            tl[0] = 0;
+        else if (w->rp.hit)
+            snprintf(tl, sizeof tl, " hit %s", w->rp.hit_level == 0 ? "L1" : w->rp.hit_level == 1 ? "main" : "L3");
+        else
+            snprintf(tl, sizeof tl, " miss, walk %u read%s", w->rp.reads, w->rp.reads == 1 ? "" : "s");
+        char sz[16] = "", ms[32];
+        if (rec->side)
+            snprintf(sz, sizeof sz, " (%u)", 1u << rec->size_log2);
+        size_name(x->size_log2, ms, sizeof ms);
+        if (x->mapped)
+            snprintf(line, n, "%-6s 0x%0*llx%s -> 0x%llx %s L%d%s asid=%u%s", side_names[rec->side], vw,
+                     (unsigned long long)rec->va, sz, (unsigned long long)(x->pa_base + (rec->va - x->va_base)), ms,
+                     x->level, x->global ? " global" : "", w->rp.asid, tl);
+        else
+            snprintf(line, n, "%-6s 0x%0*llx%s -> fault (walk read %u descriptors)%s", side_names[rec->side], vw,
+                     (unsigned long long)rec->va, sz, x->ndesc, tl);
+        return;
+    }
+    case TR_BLOCK: {
+        char d[96];
+        disasm(cs, cs_ok, rec->b, d, sizeof d);
+        snprintf(line, n, "block  0x%0*llx insns=%u%s  %s", vw, (unsigned long long)rec->b->va, rec->b->ninsns,
+                 rec->b->el0 ? " EL0" : "", d);
+        return;
+    }
+    case TR_CONTEXT:
+        snprintf(line, n, "ctx    asid=%u %s mmu=%s", rec->asid, rec->el0 ? "EL0" : "EL1", rec->mmu_on ? "on" : "off");
+        return;
+    case TR_TLBI:
+        snprintf(line, n, "tlbi   %s va=0x%llx asid=%u", op_names[rec->inv.op], (unsigned long long)rec->inv.va,
+                 rec->inv.asid);
+        return;
+    case TR_EVENT:
+        snprintf(line, n, "event  %s pc=0x%llx %s", ev_name(rec->ev_kind), (unsigned long long)rec->ev_pc, rec->ev_json);
+        return;
+    }
+}
+
+static int trace_dump(const char *path, uint64_t from, uint64_t count)
+{
+    Walker w;
+    if (!walker_open(&w, path, true))
+        return EXIT_USAGE;
+    bool a64 = !strcmp(trace_reader_header(w.r)->isa, "a64");
+    csh cs;
+    bool cs_ok = cs_open(a64 ? CS_ARCH_ARM64 : CS_ARCH_ARM, a64 ? CS_MODE_ARM : CS_MODE_ARM, &cs) == CS_ERR_OK;
+    TraceRec rec;
+    int k;
+    uint64_t shown = 0;
+    char line[1024];
+    printf("%10s %12s %12s  record\n", "index", "insn", "cycle");
+    while (shown < count && (k = walker_next(&w, &rec, NULL)) > 0) {
+        uint64_t i = w.index - 1;
+        if (i < from)
+            continue;
+        fmt_rec(&rec, &w, cs, cs_ok, a64, line, sizeof line);
+        printf("%10llu %12llu %12llu  %s\n", (unsigned long long)i, (unsigned long long)w.rp.insns,
+               (unsigned long long)tlb_cycles(w.model), line);
+        shown++;
+    }
+    if (shown < count && k < 0) {
+        if (cs_ok)
+            cs_close(&cs);
+        walker_close(&w);
+        return EXIT_USAGE;
+    }
+    if (cs_ok)
+        cs_close(&cs);
+    walker_close(&w);
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ trace stats */
+static int trace_stats(const char *path)
+{
+    Walker w;
+    if (!walker_open(&w, path, true))
+        return EXIT_USAGE;
+    const TraceHeader *h = trace_reader_header(w.r);
+    uint64_t side[TLB_SIDE_COUNT] = {0}, sizes[64] = {0}, faults = 0, news = 0, evk[32] = {0}, ops[6] = {0};
+    uint64_t el0_blocks = 0, asids[256] = {0}, asid_other = 0;
+    TraceRec rec;
+    int k;
+    while ((k = walker_next(&w, &rec, NULL)) > 0) {
+        switch (rec.kind) {
+        case TR_ACCESS:
+            side[rec.side]++;
+            if (rec.x->mapped)
+                sizes[rec.x->size_log2]++;
+            else
+                faults++;
+            if (w.rp.asid < 256)
+                asids[w.rp.asid]++;
+            else
+                asid_other++;
+            break;
+        case TR_BLOCK:
+            el0_blocks += rec.b->el0;
+            break;
+        case TR_TLBI:
+            ops[rec.inv.op]++;
+            break;
+        case TR_EVENT:
+            evk[rec.ev_kind & 31]++;
+            break;
+        case TR_CONTEXT:
+            news++;
+            break;
+        }
+    }
+    if (k < 0) {
+        walker_close(&w);
+        return EXIT_USAGE;
+    }
+    const TraceTotals *t = trace_reader_totals(w.r);
+    printf("trace %s: %s on %s, %llu instructions, %llu accesses\n", path, h->machine, h->core,
+           (unsigned long long)t->insns, (unsigned long long)t->accesses);
+    printf("accesses by side: fetch %llu, load %llu, store %llu (fetch lookups are one per block page)\n",
+           (unsigned long long)side[0], (unsigned long long)side[1], (unsigned long long)side[2]);
+    printf("accesses by mapping size:");
+    for (int s = 0; s < 64; s++)
+        if (sizes[s]) {
+            if (s >= 30)
+                printf(" %lluG=%llu", 1ull << (s - 30), (unsigned long long)sizes[s]);
+            else if (s >= 20)
+                printf(" %lluM=%llu", 1ull << (s - 20), (unsigned long long)sizes[s]);
+            else
+                printf(" %lluK=%llu", 1ull << (s - 10), (unsigned long long)sizes[s]);
+        }
+    printf(" unmapped=%llu\n", (unsigned long long)faults);
+    printf("accesses by ASID:");
+    for (int a = 0; a < 256; a++)
+        if (asids[a])
+            printf(" %d=%llu", a, (unsigned long long)asids[a]);
+    if (asid_other)
+        printf(" other=%llu", (unsigned long long)asid_other);
+    printf("\nblocks: %llu (%llu at EL0), context records %llu\n", (unsigned long long)t->blocks,
+           (unsigned long long)el0_blocks, (unsigned long long)news);
+    printf("TLB maintenance:");
+    for (int i = 0; i < 6; i++)
+        printf(" %s=%llu", op_names[i], (unsigned long long)ops[i]);
+    printf("\nevents:");
+    for (int i = 0; i < 32; i++)
+        if (evk[i])
+            printf(" %s=%llu", ev_name((unsigned)i), (unsigned long long)evk[i]);
+    printf("\nreplayed through the recorded preset:\n");
+    tlb_stats_print(w.model, stdout);
+    walker_close(&w);
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ trace export */
+static int export_csv(const char *path, FILE *o)
+{
+    Walker w;
+    if (!walker_open(&w, path, true))
+        return EXIT_USAGE;
+    TraceRec rec;
+    int k;
+    fprintf(o, "index,insn,cycle,kind,side,va,size,pa,mapping_size,level,global,asid,tlb,walk_reads,detail\n");
+    while ((k = walker_next(&w, &rec, NULL)) > 0) {
+        fprintf(o, "%llu,%llu,%llu,", (unsigned long long)(w.index - 1), (unsigned long long)w.rp.insns,
+                (unsigned long long)tlb_cycles(w.model));
+        switch (rec.kind) {
+        case TR_ACCESS: {
+            const TraceXlate *x = rec.x;
+            fprintf(o, "access,%s,0x%llx,%u,", side_names[rec.side], (unsigned long long)rec.va,
+                    rec.side ? 1u << rec.size_log2 : 0);
+            if (x->mapped)
+                fprintf(o, "0x%llx,%llu,%d,%d,", (unsigned long long)(x->pa_base + (rec.va - x->va_base)),
+                        1ull << x->size_log2, x->level, x->global);
+            else
+                fprintf(o, "fault,,,,");
+            fprintf(o, "%u,%s,%u,\n", w.rp.asid, w.rp.hit ? (w.rp.hit_level == 0 ? "hit_l1" : "hit_main") : "miss",
+                    w.rp.hit ? 0 : w.rp.reads);
+            break;
+        }
+        case TR_BLOCK:
+            fprintf(o, "block,,0x%llx,,,,,,,,,insns=%u\n", (unsigned long long)rec.b->va, rec.b->ninsns);
+            break;
+        case TR_CONTEXT:
+            fprintf(o, "context,,,,,,,,%u,,,%s mmu_%s\n", rec.asid, rec.el0 ? "EL0" : "EL1", rec.mmu_on ? "on" : "off");
+            break;
+        case TR_TLBI:
+            fprintf(o, "tlbi,,0x%llx,,,,,,%u,,,%s\n", (unsigned long long)rec.inv.va, rec.inv.asid,
+                    op_names[rec.inv.op]);
+            break;
+        case TR_EVENT: {
+            fprintf(o, "event,,0x%llx,,,,,,,,,\"%s ", (unsigned long long)rec.ev_pc, ev_name(rec.ev_kind));
+            for (const char *p = rec.ev_json; *p; p++)
+                fputs(*p == '"' ? "\"\"" : (char[]){*p, 0}, o);
+            fputs("\"\n", o);
+            break;
+        }
+        }
+    }
+    walker_close(&w);
+    return k == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+/* Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing). Time axis: model cycles shown
+ * as microseconds (1 "us" = 1 cycle). */
+static int export_perfetto(const char *path, FILE *o, uint64_t interval)
+{
+    Walker w;
+    if (!walker_open(&w, path, true))
+        return EXIT_USAGE;
+    const TraceHeader *h = trace_reader_header(w.r);
+    if (!interval) { /* about 2000 counter samples over the trace */
+        const TraceTotals *et = NULL;
+        (void)et;
+        interval = 10000;
+    }
+    fprintf(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"machine\":\"%s\",\"core\":\"%s\",\"image_sha256\":\"%s\","
+               "\"time_unit\":\"1 us on the axis = 1 model cycle\"},\n\"traceEvents\":[\n",
+            h->machine, h->core, h->image_sha256);
+    fprintf(o, "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"mmuscope %s\"}},\n", h->machine);
+    fprintf(o, "{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":\"MMU events\"}},\n");
+    fprintf(o, "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"TLB maintenance\"}}");
+    TraceRec rec;
+    int k;
+    uint64_t next = interval, walks0 = 0, cyc0 = 0, ins0 = 0, l1m0 = 0;
+    ModelFigures f;
+    uint64_t misses_in = 0, walks_in = 0, last_walks = 0; /* misses: first-level TLB misses */
+    while ((k = walker_next(&w, &rec, NULL)) > 0) {
+        uint64_t cyc = tlb_cycles(w.model);
+        if (rec.kind == TR_ACCESS && (!w.rp.hit || w.rp.hit_level > 0))
+            misses_in++;
+        if (rec.kind == TR_ACCESS && !w.rp.hit)
+            walks_in++;
+        if (rec.kind == TR_EVENT) {
+            fprintf(o, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":1,\"ts\":%llu,\"name\":\"%s\",\"cat\":\"mmu\","
+                       "\"args\":{\"pc\":\"0x%llx\",\"insn\":%llu%s%s}}",
+                    (unsigned long long)cyc, ev_name(rec.ev_kind), (unsigned long long)rec.ev_pc,
+                    (unsigned long long)rec.ev_insn, rec.ev_json[0] ? "," : "", rec.ev_json);
+        } else if (rec.kind == TR_TLBI) {
+            fprintf(o, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":2,\"ts\":%llu,\"name\":\"TLBI %s\",\"cat\":\"tlb\","
+                       "\"args\":{\"va\":\"0x%llx\",\"asid\":%u}}",
+                    (unsigned long long)cyc, op_names[rec.inv.op], (unsigned long long)rec.inv.va, rec.inv.asid);
+        }
+        if (w.rp.insns >= next) {
+            uint64_t di = w.rp.insns - ins0, dc = cyc - cyc0;
+            fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"first-level TLB misses per %llu insns\","
+                       "\"args\":{\"misses\":%llu}}",
+                    (unsigned long long)cyc, (unsigned long long)interval, (unsigned long long)misses_in);
+            fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"walks per %llu insns\","
+                       "\"args\":{\"walks\":%llu}}",
+                    (unsigned long long)cyc, (unsigned long long)interval, (unsigned long long)walks_in);
+            fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"CPI\",\"args\":{\"cpi\":%.4f}}",
+                    (unsigned long long)cyc, di ? (double)dc / (double)di : 0.0);
+            last_walks += walks_in;
+            walks_in = 0;
+            misses_in = 0;
+            cyc0 = cyc;
+            ins0 = w.rp.insns;
+            next = w.rp.insns + interval;
+        }
+    }
+    model_figures(w.model, &f);
+    (void)walks0;
+    (void)l1m0;
+    (void)last_walks;
+    fprintf(o, ",\n{\"ph\":\"C\",\"pid\":1,\"ts\":%llu,\"name\":\"walks per %llu insns\",\"args\":{\"walks\":%llu}}",
+            (unsigned long long)f.cycles, (unsigned long long)interval, (unsigned long long)walks_in);
+    fprintf(o, "\n]}\n");
+    walker_close(&w);
+    return k == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+static int trace_usage(void)
+{
+    fputs("usage: mmuscope trace info FILE\n"
+          "       mmuscope trace dump [--from N] [--count M] FILE\n"
+          "       mmuscope trace stats FILE\n"
+          "       mmuscope trace export --format csv|perfetto [--interval INSNS] [-o OUT] FILE\n",
+          stderr);
+    return EXIT_USAGE;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+    if (argc < 2)
+        return trace_usage();
+    const char *sub = argv[1];
+    static const struct option opts[] = {{"from", required_argument, 0, 'f'},   {"count", required_argument, 0, 'c'},
+                                         {"format", required_argument, 0, 'F'}, {"interval", required_argument, 0, 'i'},
+                                         {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    uint64_t from = 0, count = UINT64_MAX, interval = 0;
+    const char *format = NULL, *out = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc - 1, argv + 1, "o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case 'c':
+        case 'i':
+            if (!cli_parse_u64(optarg, c == 'f' ? &from : c == 'c' ? &count : &interval)) {
+                cli_error("trace %s: '%s' is not a number", sub, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'F': format = optarg; break;
+        case 'o': out = optarg; break;
+        default:
+            trace_usage();
+            cli_error("trace %s: unknown or incomplete option '%s'", sub, argv[optind]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc - 1) {
+        trace_usage();
+        cli_error("trace %s: expected one trace FILE", sub);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind + 1];
+    if (!strcmp(sub, "info"))
+        return trace_info(path);
+    if (!strcmp(sub, "dump"))
+        return trace_dump(path, from, count);
+    if (!strcmp(sub, "stats"))
+        return trace_stats(path);
+    if (!strcmp(sub, "export")) {
+        if (!format || (strcmp(format, "csv") && strcmp(format, "perfetto"))) {
+            cli_error("trace export: --format csv or --format perfetto");
+            return EXIT_USAGE;
+        }
+        FILE *o = stdout;
+        char tmp[1100];
+        if (out) {
+            snprintf(tmp, sizeof tmp, "%s.part", out);
+            o = fopen(tmp, "w");
+            if (!o) {
+                cli_error("%s: cannot write: %s", out, strerror(errno));
+                return EXIT_USAGE;
+            }
+        }
+        int st = !strcmp(format, "csv") ? export_csv(path, o) : export_perfetto(path, o, interval);
+        if (out) {
+            bool bad = ferror(o) != 0;
+            if (fclose(o) != 0)
+                bad = true;
+            if (st == EXIT_OK && !bad && rename(tmp, out) != 0)
+                bad = true;
+            if (bad || st != EXIT_OK) {
+                unlink(tmp);
+                if (bad) {
+                    cli_error("%s: write failed", out);
+                    st = EXIT_FAILURE_GENERIC;
+                }
+            }
+        }
+        return st;
+    }
+    trace_usage();
+    cli_error("trace: unknown subcommand '%s' (info, dump, stats, export)", sub);
+    return EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------------ replay */
+/* Replays path through the configuration c; fills figures; -1 on damage (reported). */
+static int replay_one(const char *path, const TlbConfig *c, TlbModel **out, double *secs, uint64_t *accesses)
+{
+    char err[1024];
+    TraceReader *r = trace_reader_open(path, err, sizeof err);
+    if (!r) {
+        cli_error("%s", err);
+        return -1;
+    }
+    TlbModel *m = tlb_model_create(c, err, sizeof err);
+    if (!m) {
+        cli_error("%s", err);
+        trace_reader_close(r);
+        return -1;
+    }
+    TraceReplay rp = {.m = m};
+    TraceRec rec;
+    int k;
+    double t0 = now_s();
+    while ((k = trace_reader_next(r, &rec, err, sizeof err)) > 0)
+        trace_replay_record(&rp, &rec);
+    *secs = now_s() - t0;
+    *accesses = rp.accesses;
+    trace_reader_close(r);
+    if (k < 0) {
+        cli_error("%s", err);
+        tlb_model_destroy(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    static const struct option opts[] = {{"core", required_argument, 0, 'c'}, {"set", required_argument, 0, 's'},
+                                         {"stats", required_argument, 0, 'S'}, {0, 0, 0, 0}};
+    const char *core = NULL, *stats = NULL, *sets[MAX_SETS];
+    int nsets = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': core = optarg; break;
+        case 'S': stats = optarg; break;
+        case 's':
+            if (nsets == MAX_SETS) {
+                cli_error("replay: too many --set options");
+                return EXIT_USAGE;
+            }
+            sets[nsets++] = optarg;
+            break;
+        default:
+            cli_error("replay: unknown or incomplete option '%s' (usage: mmuscope replay [--core NAME|PATH] "
+                      "[--set SECTION.KEY=VALUE]... [--stats FILE] TRACE)", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error("replay: expected one TRACE file");
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    char err[1024];
+    TraceReader *r = trace_reader_open(path, err, sizeof err);
+    if (!r) {
+        cli_error("%s", err);
+        return EXIT_USAGE;
+    }
+    TlbConfig cfg;
+    bool ok = trace_config_load(&cfg, trace_reader_header(r), core, sets, nsets, err, sizeof err);
+    TraceHeader h = *trace_reader_header(r);
+    h.core_ini = NULL;
+    trace_reader_close(r);
+    if (!ok) {
+        cli_error("%s", err);
+        return EXIT_USAGE;
+    }
+    TlbModel *m;
+    double secs;
+    uint64_t acc;
+    if (replay_one(path, &cfg, &m, &secs, &acc) < 0)
+        return EXIT_USAGE;
+    fprintf(stderr, "mmuscope: replay of %s (%s, recorded on %s) through %s: %llu accesses, %llu instructions, "
+                    "%.3f s, %.1f M accesses/s\n",
+            path, h.machine, h.core, cfg.name, (unsigned long long)acc, (unsigned long long)tlb_instructions(m), secs,
+            secs > 0 ? (double)acc / secs / 1e6 : 0.0);
+    tlb_stats_print(m, stderr);
+    int status = EXIT_OK;
+    if (stats) {
+        char tmp[1100];
+        snprintf(tmp, sizeof tmp, "%s.part", stats);
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            cli_error("%s: cannot write: %s", stats, strerror(errno));
+            tlb_model_destroy(m);
+            return EXIT_USAGE;
+        }
+        uint64_t cyc = tlb_cycles(m), ins = tlb_instructions(m);
+        fprintf(f, "{\n  \"trace\": \"%s\",\n  \"machine\": \"%s\",\n  \"cpu\": \"%s\",\n  \"recorded_core\": \"%s\",\n",
+                path, h.machine, h.cpu, h.core);
+        fprintf(f, "  \"instructions\": %llu,\n  \"accesses\": %llu,\n  \"replay_seconds\": %.6f,\n",
+                (unsigned long long)ins, (unsigned long long)acc, secs);
+        fprintf(f, "  \"core\": \"%s\",\n  \"cycles\": %llu,\n  \"cpi\": %.4f,\n  \"tlb\": ", cfg.name,
+                (unsigned long long)cyc, ins ? (double)cyc / (double)ins : 0.0);
+        tlb_stats_json(m, f);
+        fprintf(f, "\n}\n");
+        bool bad = ferror(f) != 0;
+        if (fclose(f) != 0 || bad || rename(tmp, stats) != 0) {
+            unlink(tmp);
+            cli_error("%s: write failed", stats);
+            status = EXIT_FAILURE_GENERIC;
+        }
+    }
+    tlb_model_destroy(m);
+    return status;
+}
+
+/* ------------------------------------------------------------------ sweep */
+typedef struct Param {
+    char name[96];
+    char *values[MAX_VALUES];
+    int nvalues;
+} Param;
+
+static void csv_header(FILE *f, const Param *p, int np)
+{
+    fprintf(f, "trace,core");
+    for (int i = 0; i < np; i++)
+        fprintf(f, ",%s", p[i].name);
+    fprintf(f, ",accesses,instructions,l1_misses,main_lookups,main_hits,main_misses,main_evictions,walks,"
+               "descriptor_reads,walk_cache_hits,cycles,cpi\n");
+}
+
+/* One (trace, configuration): the CSV row, or an error line starting with "error:" */
+static void sweep_job(const char *trace, const char *core, const Param *p, int np, const int *idx, FILE *out)
+{
+    char err[1024];
+    const char *sets[MAX_PARAMS];
+    char buf[MAX_PARAMS][256];
+    for (int i = 0; i < np; i++) {
+        snprintf(buf[i], sizeof buf[i], "%.90s=%.150s", p[i].name, p[i].values[idx[i]]);
+        sets[i] = buf[i];
+    }
+    TraceReader *r = trace_reader_open(trace, err, sizeof err);
+    TlbConfig cfg;
+    if (!r || !trace_config_load(&cfg, trace_reader_header(r), core, sets, np, err, sizeof err)) {
+        fprintf(out, "error: %s\n", err);
+        trace_reader_close(r);
+        return;
+    }
+    trace_reader_close(r);
+    TlbModel *m;
+    double secs;
+    uint64_t acc;
+    if (replay_one(trace, &cfg, &m, &secs, &acc) < 0) {
+        fprintf(out, "error: %s: damaged trace\n", trace);
+        return;
+    }
+    ModelFigures f;
+    model_figures(m, &f);
+    fprintf(out, "%s,%s", trace, cfg.name);
+    for (int i = 0; i < np; i++)
+        fprintf(out, ",%s", p[i].values[idx[i]]);
+    fprintf(out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.4f\n", (unsigned long long)acc,
+            (unsigned long long)f.insns, (unsigned long long)f.l1_misses, (unsigned long long)f.main_lookups,
+            (unsigned long long)f.main_hits, (unsigned long long)f.main_misses, (unsigned long long)f.main_evictions,
+            (unsigned long long)f.walks, (unsigned long long)f.descriptor_reads, (unsigned long long)f.wc_hits,
+            (unsigned long long)f.cycles, f.insns ? (double)f.cycles / (double)f.insns : 0.0);
+    tlb_model_destroy(m);
+}
+
+static bool plot(const char *csv, const char *prefix, const Param *p, int np, int ntraces, char **traces)
+{
+    char gp[1100];
+    snprintf(gp, sizeof gp, "%s.gp", prefix);
+    FILE *g = fopen(gp, "w");
+    if (!g)
+        return false;
+    /* columns: 1 trace, 2 core, 3.. params, then accesses, instructions, l1_misses, main_lookups,
+     * main_hits, main_misses, main_evictions, walks, descriptor_reads, walk_cache_hits, cycles, cpi */
+    int walks_col = 3 + np + 7, cycles_col = 3 + np + 10;
+    for (int fmt = 0; fmt < 2; fmt++) {
+        if (fmt == 0)
+            fprintf(g, "set terminal pngcairo size 1000,%d\nset output '%s.png'\n", 400 * np, prefix);
+        else
+            fprintf(g, "set terminal svg size 1000,%d\nset output '%s.svg'\n", 400 * np, prefix);
+        fprintf(g, "set datafile separator ','\nset key outside right\nset grid\nset multiplot layout %d,2\n", np);
+        for (int i = 0; i < np; i++) {
+            for (int which = 0; which < 2; which++) {
+                fprintf(g, "set title '%s vs %s'\nset xlabel '%s'\nset ylabel '%s'\n", which ? "cycles" : "TLB misses (walks)",
+                        p[i].name, p[i].name, which ? "cycles" : "walks");
+                /* sizes spanning a factor of 8 or more: a log2 axis */
+                double lo = 0, hi = 0;
+                bool numeric = true;
+                for (int v = 0; v < p[i].nvalues; v++) {
+                    char *end;
+                    double d = strtod(p[i].values[v], &end);
+                    if (*end || d <= 0)
+                        numeric = false;
+                    lo = v == 0 || d < lo ? d : lo;
+                    hi = v == 0 || d > hi ? d : hi;
+                }
+                if (numeric && hi >= 8 * lo)
+                    fprintf(g, "set logscale x 2\n");
+                else
+                    fprintf(g, "unset logscale x\n");
+                fprintf(g, "plot ");
+                /* one series per trace; with several parameters the others vary at each x */
+                for (int t = 0; t < ntraces; t++)
+                    fprintf(g, "%s'%s' every ::1 using %d:(strcol(1) eq '%s' ? $%d : 1/0) with %s title '%s'",
+                            t ? ", " : "", csv, 3 + i, traces[t], which ? cycles_col : walks_col,
+                            np == 1 ? "linespoints pt 7" : "points pt 7", traces[t]);
+                fprintf(g, "\n");
+            }
+        }
+        fprintf(g, "unset multiplot\n");
+    }
+    fclose(g);
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "gnuplot '%s' 2>&1", gp);
+    FILE *pp = popen(cmd, "r");
+    if (!pp)
+        return false;
+    char line[512];
+    bool any = false;
+    while (fgets(line, sizeof line, pp)) {
+        if (!any)
+            fprintf(stderr, "mmuscope: gnuplot: %s", line);
+        any = true;
+    }
+    int st = pclose(pp);
+    return st == 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    static const struct option opts[] = {{"param", required_argument, 0, 'p'}, {"core", required_argument, 0, 'c'},
+                                         {"out", required_argument, 0, 'o'},   {"jobs", required_argument, 0, 'j'},
+                                         {"shard", required_argument, 0, 'S'}, {"no-plot", no_argument, 0, 'N'},
+                                         {0, 0, 0, 0}};
+    Param params[MAX_PARAMS];
+    int np = 0, c;
+    const char *core = NULL, *prefix = "sweep";
+    uint64_t jobs = 0, shard_i = 0, shard_n = 1;
+    bool no_plot = false;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': {
+            const char *eq = strchr(optarg, '=');
+            if (np == MAX_PARAMS || !eq || eq == optarg || (size_t)(eq - optarg) >= sizeof params[0].name || !eq[1]) {
+                cli_error("sweep: --param wants SECTION.KEY=V1,V2,... (at most %d parameters)", MAX_PARAMS);
+                return EXIT_USAGE;
+            }
+            Param *p = &params[np++];
+            memset(p, 0, sizeof *p);
+            memcpy(p->name, optarg, (size_t)(eq - optarg));
+            char *list = (char *)eq + 1; /* the values stay in argv */
+            for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                if (p->nvalues == MAX_VALUES) {
+                    cli_error("sweep: more than %d values for %s", MAX_VALUES, p->name);
+                    return EXIT_USAGE;
+                }
+                p->values[p->nvalues++] = tok;
+            }
+            if (!p->nvalues) {
+                cli_error("sweep: --param %s has no values", p->name);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case 'c': core = optarg; break;
+        case 'o': prefix = optarg; break;
+        case 'N': no_plot = true; break;
+        case 'j':
+            if (!cli_parse_u64(optarg, &jobs) || jobs == 0 || jobs > 256) {
+                cli_error("sweep: --jobs wants 1..256");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'S': {
+            char *sl = strchr(optarg, '/');
+            if (!sl) {
+                cli_error("sweep: --shard wants I/N (0 <= I < N)");
+                return EXIT_USAGE;
+            }
+            *sl = 0;
+            if (!cli_parse_u64(optarg, &shard_i) || !cli_parse_u64(sl + 1, &shard_n) || shard_n == 0 ||
+                shard_i >= shard_n) {
+                cli_error("sweep: --shard wants I/N (0 <= I < N)");
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        default:
+            cli_error("sweep: unknown or incomplete option '%s' (usage: mmuscope sweep --param K=V1,V2... "
+                      "[--param ...] [--core NAME] [--out PREFIX] [--jobs N] [--shard I/N] [--no-plot] TRACE...)",
+                      argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!np) {
+        cli_error("sweep: give at least one --param SECTION.KEY=V1,V2,...");
+        return EXIT_USAGE;
+    }
+    int ntraces = argc - optind;
+    if (ntraces < 1 || ntraces > MAX_TRACES) {
+        cli_error("sweep: expected 1..%d TRACE files", MAX_TRACES);
+        return EXIT_USAGE;
+    }
+    char **traces = argv + optind;
+    /* check every trace and every value before forking anything */
+    uint64_t nconf = 1;
+    for (int i = 0; i < np; i++)
+        nconf *= (uint64_t)params[i].nvalues;
+    for (int t = 0; t < ntraces; t++) {
+        char err[1024];
+        TraceReader *r = trace_reader_open(traces[t], err, sizeof err);
+        if (!r) {
+            cli_error("%s", err);
+            return EXIT_USAGE;
+        }
+        for (int i = 0; i < np; i++)
+            for (int v = 0; v < params[i].nvalues; v++) {
+                char s[400];
+                const char *sp = s;
+                snprintf(s, sizeof s, "%.90s=%.290s", params[i].name, params[i].values[v]);
+                TlbConfig cfg;
+                if (!trace_config_load(&cfg, trace_reader_header(r), core, &sp, 1, err, sizeof err)) {
+                    cli_error("%s", err);
+                    trace_reader_close(r);
+                    return EXIT_USAGE;
+                }
+            }
+        trace_reader_close(r);
+    }
+    if (!jobs) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (uint64_t)n : 1;
+    }
+    uint64_t njobs = nconf * (uint64_t)ntraces;
+    char csv[1100], tmp[1110];
+    snprintf(csv, sizeof csv, "%s.csv", prefix);
+    snprintf(tmp, sizeof tmp, "%s.part", csv);
+    FILE *out = fopen(tmp, "w");
+    if (!out) {
+        cli_error("%s: cannot write: %s", csv, strerror(errno));
+        return EXIT_USAGE;
+    }
+    csv_header(out, params, np);
+    typedef struct Slot {
+        pid_t pid;
+        FILE *rd;
+        uint64_t job;
+    } Slot;
+    Slot *running = calloc(jobs, sizeof *running);
+    char **rows = calloc(njobs, sizeof *rows);
+    uint64_t next = 0, done = 0, failed = 0, mine = 0;
+    double t0 = now_s();
+    for (uint64_t j = 0; j < njobs; j++)
+        if (j % shard_n == shard_i)
+            mine++;
+    fflush(stdout);
+    fflush(stderr);
+    while (done < mine) {
+        /* start jobs while there are free slots */
+        for (uint64_t s = 0; s < jobs && next < njobs; s++) {
+            if (running[s].pid)
+                continue;
+            while (next < njobs && next % shard_n != shard_i)
+                next++;
+            if (next >= njobs)
+                break;
+            int fd[2];
+            if (pipe(fd) != 0) {
+                cli_error("sweep: pipe: %s", strerror(errno));
+                exit(EXIT_FAILURE_GENERIC); /* running jobs end on their own */
+            }
+            pid_t pid = fork();
+            if (pid < 0) {
+                cli_error("sweep: fork: %s", strerror(errno));
+                exit(EXIT_FAILURE_GENERIC);
+            }
+            if (pid == 0) {
+                close(fd[0]);
+                FILE *w = fdopen(fd[1], "w");
+                uint64_t conf = next / (uint64_t)ntraces;
+                int idx[MAX_PARAMS];
+                for (int i = np - 1; i >= 0; i--) {
+                    idx[i] = (int)(conf % (uint64_t)params[i].nvalues);
+                    conf /= (uint64_t)params[i].nvalues;
+                }
+                sweep_job(traces[next % (uint64_t)ntraces], core, params, np, idx, w);
+                fclose(w);
+                _exit(0);
+            }
+            close(fd[1]);
+            running[s] = (Slot){pid, fdopen(fd[0], "r"), next};
+            next++;
+        }
+        /* collect one finished job: read its row (small), then reap it */
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0)
+            break;
+        for (uint64_t s = 0; s < jobs; s++) {
+            if (running[s].pid != pid)
+                continue;
+            char line[4096] = "";
+            if (!running[s].rd || !fgets(line, sizeof line, running[s].rd) || strncmp(line, "error:", 6) == 0 ||
+                !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                cli_error("sweep: job %llu failed: %s", (unsigned long long)running[s].job,
+                          line[0] ? line : "no output\n");
+                failed++;
+            } else {
+                rows[running[s].job] = strdup(line);
+            }
+            if (running[s].rd)
+                fclose(running[s].rd);
+            running[s].pid = 0;
+            done++;
+        }
+    }
+    for (uint64_t j = 0; j < njobs; j++)
+        if (rows[j]) {
+            fputs(rows[j], out);
+            free(rows[j]);
+        }
+    free(rows);
+    free(running);
+    bool bad = ferror(out) != 0;
+    if (fclose(out) != 0 || bad || rename(tmp, csv) != 0) {
+        unlink(tmp);
+        cli_error("%s: write failed", csv);
+        return EXIT_FAILURE_GENERIC;
+    }
+    fprintf(stderr, "mmuscope: sweep: %llu replays (%llu configurations x %d traces%s) on %llu processes in %.2f s: %s\n",
+            (unsigned long long)mine, (unsigned long long)nconf, ntraces, shard_n > 1 ? ", this shard" : "",
+            (unsigned long long)jobs, now_s() - t0, csv);
+    if (failed)
+        return EXIT_FAILURE_GENERIC;
+    if (!no_plot) {
+        if (!plot(csv, prefix, params, np, ntraces, traces)) {
+            cli_error("sweep: gnuplot failed (is gnuplot installed?); the CSV is complete: %s", csv);
+            return EXIT_FAILURE_GENERIC;
+        }
+        fprintf(stderr, "mmuscope: sweep: plots %s.png and %s.svg\n", prefix, prefix);
+    }
+    return EXIT_OK;
+}
