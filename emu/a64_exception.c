@@ -206,64 +206,6 @@ static void on_probe_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
     m->probe[m->nprobe < max ? m->nprobe++ : max - 1] = a;
 }
 
-/* Unicorn's value for the capstone register `r` (X0..X30, SP; W forms map to their X). */
-static int uc_reg_of(arm64_reg r)
-{
-    if (r >= ARM64_REG_X0 && r <= ARM64_REG_X28)
-        return UC_ARM64_REG_X0 + (r - ARM64_REG_X0);
-    if (r >= ARM64_REG_W0 && r <= ARM64_REG_W30)
-        return r == ARM64_REG_W29 ? UC_ARM64_REG_X29 : r == ARM64_REG_W30 ? UC_ARM64_REG_X30
-                                                                           : UC_ARM64_REG_X0 + (r - ARM64_REG_W0);
-    if (r == ARM64_REG_X29)
-        return UC_ARM64_REG_X29;
-    if (r == ARM64_REG_X30)
-        return UC_ARM64_REG_X30;
-    if (r == ARM64_REG_SP)
-        return UC_ARM64_REG_SP;
-    return -1;
-}
-
-/* The address and direction of the memory access of the instruction at pc, from its encoding:
- * for the accesses Unicorn performs without calling memory hooks (measured on Debian's arm64
- * user space: exclusives and atomics reach the fault with no hook call). */
-static bool decode_access(Machine *m, uint64_t pc, Access *a)
-{
-    uint8_t code[4];
-    cs_insn *in;
-    if (!m->cs_ok || !fetch_code(m, pc, code, 4) || cs_disasm(m->cs_a64, code, 4, pc, 1, &in) != 1)
-        return false;
-    bool ok = false;
-    const cs_arm64 *d = &in->detail->arm64;
-    for (int i = 0; i < d->op_count && !ok; i++) {
-        const cs_arm64_op *op = &d->operands[i];
-        if (op->type != ARM64_OP_MEM)
-            continue;
-        int base = uc_reg_of(op->mem.base);
-        if (base < 0)
-            break;
-        uint64_t va = 0;
-        uc_reg_read(m->uc, base, &va);
-        va += (uint64_t)(int64_t)op->mem.disp;
-        if (op->mem.index != ARM64_REG_INVALID) {
-            int idx = uc_reg_of(op->mem.index);
-            uint64_t iv = 0;
-            if (idx < 0)
-                break;
-            uc_reg_read(m->uc, idx, &iv);
-            va += iv << (op->shift.type == ARM64_SFT_LSL ? op->shift.value : 0);
-        }
-        const char *mn = in->mnemonic;
-        /* stores, and read-modify-writes (swp, cas, ld<op>): a write for permission purposes */
-        bool write = !strncmp(mn, "st", 2) || !strncmp(mn, "swp", 3) || !strncmp(mn, "cas", 3) ||
-                     (!strncmp(mn, "ld", 2) && (strstr(mn, "add") || strstr(mn, "clr") || strstr(mn, "eor") ||
-                                                strstr(mn, "set") || strstr(mn, "max") || strstr(mn, "min")));
-        *a = (Access){va, 1, write};
-        ok = true;
-    }
-    cs_free(in, 1);
-    return ok;
-}
-
 void a64_handle_pending_abort(Machine *m)
 {
     uint64_t pc = m->pending_pc;
@@ -287,9 +229,6 @@ void a64_handle_pending_abort(Machine *m)
         instruction_abort(m, pc);
         return;
     }
-    Access decoded;
-    if (reproduced && m->nprobe == 0 && decode_access(m, pc, &decoded))
-        m->probe[m->nprobe++] = decoded;
     if (!reproduced || m->nprobe == 0) {
         char dis[96];
         disasm_one(m, pc, false, dis, sizeof dis);

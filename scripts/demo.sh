@@ -28,3 +28,11 @@ build/frontends/mmuscope run --snapshot "pc:$mcr_pa" --snapshot mmu_enable --sna
   --png demo-out/map-v7.png armv7-head 2>&1 >/dev/null | grep '^mmuscope: snapshot'
 build/frontends/mmuscope run --machine virt-a53 --snapshot mmu_enable --snapshot exit \
   --png demo-out/map-v8.png armv8-head 2>&1 >/dev/null | grep '^mmuscope: snapshot'
+echo
+echo "== Debian's arm64 Linux 6.1 (boot-linux, TLB model on, first 150 M instructions; log in demo-out/linux-arm64.txt, map of its address space in demo-out/map-linux.png)"
+kernel=$(dpkg -L debian-installer-12-netboot-arm64 | grep 'text/debian-installer/arm64/linux$')
+status=0
+build/frontends/mmuscope boot-linux --kernel "$kernel" --max-insns 150000000 --stats demo-out/stats-linux.json \
+  --snapshot exit --png demo-out/map-linux.png >demo-out/linux-arm64.txt 2>&1 || status=$?
+if [ "$status" -ne 3 ]; then cat demo-out/linux-arm64.txt; exit 1; fi  # 3: the instruction limit, as asked
+grep -E 'Booting Linux|Linux version|Memory:|arch_timer:|BogoMIPS|^mmuscope: ([0-9]+ (instructions|interrupts)|snapshot)|^  (itlb|dtlb|main_tlb|walk_cache) |maintenance:' demo-out/linux-arm64.txt
