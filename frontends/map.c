@@ -79,6 +79,45 @@ static bool writable(const char *path)
     return true;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The entry grid of one structure: size, non-global and recency rank of each entry. */
+static void tlb_cells(const TlbStruct *t, MapTlbInfo *ti)
+{
+    static uint64_t stamps[MAP_TLB_CELLS], sorted[MAP_TLB_CELLS];
+    unsigned n = ti->entries < MAP_TLB_CELLS ? ti->entries : MAP_TLB_CELLS, nv = 0;
+    for (unsigned i = 0; i < n; i++) {
+        TlbEntryView v;
+        ti->cell_shift[i] = 0;
+        if (!tlb_struct_entry(t, i, &v, &stamps[i]))
+            continue;
+        unsigned sh = 0;
+        while (sh < 63 && (1ull << sh) < v.size)
+            sh++;
+        ti->cell_shift[i] = (uint8_t)(sh ? sh : 1);
+        ti->cell_ng[i] = !v.global;
+        sorted[nv++] = stamps[i];
+    }
+    qsort(sorted, nv, sizeof *sorted, cmp_u64);
+    for (unsigned i = 0; i < n; i++) {
+        if (!ti->cell_shift[i])
+            continue;
+        unsigned lo = 0, hi = nv; /* rank of stamps[i] among the valid entries, newest = nv - 1 */
+        while (lo < hi) {
+            unsigned mid = (lo + hi) / 2;
+            if (sorted[mid] < stamps[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        ti->cell_age[i] = (uint8_t)(nv > 1 ? (uint64_t)(nv - 1 - lo) * 255 / (nv - 1) : 0);
+    }
+}
+
 static void layout_path(const char *png, char *out, size_t n)
 {
     size_t l = strlen(png);
@@ -224,6 +263,7 @@ void map_snap_take(MapSnap *s, Machine *m, const EventSink *ev, const char *titl
             ti->lookups = st->lookups;
             ti->hits = st->hits;
             ti->misses = st->misses;
+            tlb_cells(t, ti);
         }
     }
     if (v.tlb) { /* the model's own walk count: "walks" just before "descriptor_reads" in its stats */
@@ -494,7 +534,7 @@ bool map_prepare(MapOptions *o, Machine *m, EventSink *sink, const char *image)
         return true;
     sink->ring = g_ring;
     sink->ring_cap = sizeof g_ring / sizeof *g_ring;
-    sink->ring_mask = ~(1u << Ev_CacheMaintenance);
+    sink->ring_mask = ~(1u << Ev_CacheMaintenance | 1u << Ev_ConsoleLine); /* MMU events only */
     const char *base = strrchr(image, '/');
     base = base ? base + 1 : image;
     MachineView v;

@@ -33,10 +33,15 @@ typedef struct MapOptions {
     int failed;           /* snapshots that could not be written */
 } MapOptions;
 
+#define MAP_TLB_CELLS 1024 /* entries drawn per structure (the grid) */
 typedef struct MapTlbInfo {
     char name[16];
     unsigned entries, ways, valid;
     uint64_t lookups, hits, misses;
+    /* per entry, set-major: log2 of the mapping size (0: invalid), recency (0 newest..255
+     * oldest, by rank among the valid entries), non-global */
+    uint8_t cell_shift[MAP_TLB_CELLS], cell_age[MAP_TLB_CELLS];
+    bool cell_ng[MAP_TLB_CELLS];
 } MapTlbInfo;
 
 /* A consistent copy of everything the view shows, taken at a block boundary. */

@@ -774,6 +774,23 @@ void map_draw(MapRenderer *mr, SDL_Renderer *rd, int w, int h, const MapSnap *s,
             text(rd, mr->small, bx + bw + 6, ry, 0, C_TEXT, "%u/%u valid  hit %llu  miss %llu", t->valid, t->entries,
                  (unsigned long long)t->hits, (unsigned long long)t->misses);
             ry += lh + 1;
+            /* the entries, set-major, 128 to a row: colour = mapping size (the legend's),
+             * faded with age (least recently used darkest), a hollow cell = non-global (nG) */
+            unsigned n = t->entries < MAP_TLB_CELLS ? t->entries : MAP_TLB_CELLS, per_row = 96;
+            for (unsigned e = 0; e < n; e++) {
+                int cx = rx + 8 + (int)(e % per_row) * 5, cy = ry + (int)(e / per_row) * 5;
+                if (!t->cell_shift[e]) {
+                    fill(rd, cx, cy, 4, 4, C_GAP);
+                    continue;
+                }
+                SDL_Color c = size_classes[size_class(1ull << t->cell_shift[e])].c;
+                int k = 255 - t->cell_age[e] * 2 / 3; /* newest full colour, oldest a third */
+                c.r = (uint8_t)(c.r * k / 255), c.g = (uint8_t)(c.g * k / 255), c.b = (uint8_t)(c.b * k / 255);
+                fill(rd, cx, cy, 4, 4, c);
+                if (t->cell_ng[e])
+                    fill(rd, cx + 1, cy + 1, 2, 2, C_BG);
+            }
+            ry += (int)((n + per_row - 1) / per_row) * 5 + 5;
         }
         ry += 6;
     } else {

@@ -114,6 +114,10 @@ bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va);
 /* Whether va translates in t for asid/vmid, without touching replacement state or stats. */
 bool tlb_struct_contains(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid);
 unsigned tlb_struct_valid_count(const TlbStruct *t);
+/* Entry i (set-major: set * ways + way) for viewers: false when i is out of range or the entry
+ * is invalid. *stamp is its replacement stamp (LRU: last use; FIFO: fill order), larger is
+ * newer; nothing in the structure changes. */
+bool tlb_struct_entry(const TlbStruct *t, unsigned i, TlbEntryView *out, uint64_t *stamp);
 const TlbStructStats *tlb_struct_stats(const TlbStruct *t);
 const TlbStructConfig *tlb_struct_config(const TlbStruct *t);
 

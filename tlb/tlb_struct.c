@@ -68,6 +68,26 @@ unsigned tlb_struct_valid_count(const TlbStruct *t)
     return n;
 }
 
+bool tlb_struct_entry(const TlbStruct *t, unsigned i, TlbEntryView *out, uint64_t *stamp)
+{
+    if (i >= t->cfg.entries || !t->e[i].valid)
+        return false;
+    const TlbEntry *e = &t->e[i];
+    memset(out, 0, sizeof *out);
+    out->size = 1ull << e->shift;
+    out->va = e->vpn << e->shift;
+    out->pa = out->out_pa = e->pa;
+    out->asid = e->asid;
+    out->vmid = e->vmid;
+    out->global = e->global;
+    out->perms = e->perms;
+    out->level = e->level;
+    out->attrs = e->attrs;
+    if (stamp)
+        *stamp = e->stamp;
+    return true;
+}
+
 /* Tree-PLRU over `ways` leaves; node bits in heap order (node 1 = root), bit set means
  * "the next victim is in the right half". Touching way w makes every node on its path
  * point away from w. */

@@ -131,5 +131,34 @@ int main(void)
     bad = tt_cfg("bad", 10, 0, TLB_REPL_PLRU);
     tap_ok(tlb_struct_create(&bad, 1, err, sizeof err) == NULL && strstr(err, "plru"),
            "PLRU with 10 ways refused: %s", err);
+    /* tlb_struct_entry, the viewers' read-out: a 4-entry fully associative LRU TLB after
+     * accesses to pages 1, 2, 3 (ASID 7) and 1 again holds three valid entries (one free);
+     * each is va = page << 12, PA = va + 0x40000000 (tt_page), 4 KiB, non-global, ASID 7;
+     * LRU stamps order them by last use: 2 < 3 < 1. */
+    t = tt_struct(4, 0, TLB_REPL_LRU, 1);
+    tt_access(t, 0x1000, 7);
+    tt_access(t, 0x2000, 7);
+    tt_access(t, 0x3000, 7);
+    tt_access(t, 0x1000, 7);
+    {
+        uint64_t stamp_of[4] = {0};
+        unsigned valid = 0, ok = 0;
+        for (unsigned i = 0; i < 5; i++) {
+            TlbEntryView v;
+            uint64_t st;
+            if (!tlb_struct_entry(t, i, &v, &st))
+                continue;
+            valid++;
+            unsigned page = (unsigned)(v.va >> 12);
+            ok += v.pa == v.va + 0x40000000u && v.size == 0x1000 && !v.global && v.asid == 7 && page >= 1 && page <= 3;
+            if (page >= 1 && page <= 3)
+                stamp_of[page] = st;
+        }
+        tap_is(valid, 3, "tlb_struct_entry: 3 valid entries of 4 (index 4 is out of range)");
+        tap_is(ok, 3, "tlb_struct_entry: va, pa, size, global, asid as filled");
+        tap_ok(stamp_of[2] < stamp_of[3] && stamp_of[3] < stamp_of[1], "tlb_struct_entry: LRU stamps 2 < 3 < 1");
+    }
+    tlb_struct_destroy(t);
+
     return tap_done();
 }
