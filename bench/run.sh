@@ -14,7 +14,7 @@
 # raw_unicorn has no UART model beyond a sink, no PSCI and no exception delivery: it stops at the
 # guest's first exception. For a guest that takes exceptions, give --stop-at a PC both reach
 # first; for armv8-head the default is 0xffff00008080284c, the MSR TTBR0_EL1 of its first
-# switch_mm (474035 instructions: the boot, the page tables, paging_init and the vmalloc test).
+# switch_mm (475489 instructions: the boot, the page tables, paging_init and the vmalloc test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
