@@ -216,7 +216,15 @@ void a64_handle_pending_abort(Machine *m)
     /* the same one-instruction re-run as AArch32 (exception.c explains why not count = 1) */
     uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)on_probe_access, m, 1, 0);
     uc_ctl_remove_cache(m->uc, pc, pc + 4);
+    /* no interrupt may be taken during the re-run: with the GIC's line up the engine would
+     * enter the IRQ vector first and the re-run would stop inside the handler (measured:
+     * Debian's installer was then resumed at EL1 on a user PC) */
+    bool irq = m->gic.irq_line && !m->el0_pending;
+    if (irq)
+        a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW);
     uc_emu_start(m->uc, pc, pc + 4, 2000000, 0);
+    if (irq)
+        a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | HCR_IMO | HCR_VI);
     uc_ctl_remove_cache(m->uc, pc, pc + 4);
     uc_hook_del(m->uc, h);
     m->probing = false;
