@@ -71,6 +71,12 @@ static const char *ec_name(uint32_t ec)
     }
 }
 
+/* The CPU's virtual IRQ input: HCR_EL2 = RW, with IMO|VI while `level`. */
+void a64_set_virq(Machine *m, bool level)
+{
+    a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | (level ? HCR_IMO | HCR_VI : 0));
+}
+
 static void on_el0_vector(uc_engine *uc, uint64_t va, uint32_t size, void *user)
 {
     (void)uc;
@@ -79,7 +85,7 @@ static void on_el0_vector(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     if (!m->el0_pending || va != m->a64r.vbar + 0x480)
         return;
     m->el0_pending = false;
-    a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | (m->gic.irq_line ? HCR_IMO | HCR_VI : 0));
+    a64_set_virq(m, m->gic.irq_line);
     a64_sysreg_write(m, 3, 0, 5, 2, 0, m->el0_pending_esr);
     a64_sysreg_write(m, 3, 0, 6, 0, 0, m->el0_pending_far);
     set_reg64(m, UC_ARM64_REG_PC, m->a64r.vbar + 0x400);
@@ -128,7 +134,7 @@ static void take(Machine *m, uint32_t ec, uint32_t iss, uint64_t pc, uint64_t re
     m->el0_pending_far = far;
     set_reg64(m, UC_ARM64_REG_PC, ret);
     set_reg32(m, UC_ARM64_REG_PSTATE, pstate & ~PSTATE_I);
-    a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | HCR_IMO | HCR_VI);
+    a64_set_virq(m, true);
 }
 
 static void undefined(Machine *m, uint64_t pc)
@@ -221,10 +227,10 @@ void a64_handle_pending_abort(Machine *m)
      * Debian's installer was then resumed at EL1 on a user PC) */
     bool irq = m->gic.irq_line && !m->el0_pending;
     if (irq)
-        a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW);
+        a64_set_virq(m, false);
     uc_emu_start(m->uc, pc, pc + 4, 2000000, 0);
     if (irq)
-        a64_sysreg_write(m, 3, 4, 1, 1, 0, HCR_RW | HCR_IMO | HCR_VI);
+        a64_set_virq(m, true);
     uc_ctl_remove_cache(m->uc, pc, pc + 4);
     uc_hook_del(m->uc, h);
     m->probing = false;

@@ -12,7 +12,7 @@ typedef enum A64Class { A64_Register, A64_Tlb, A64_Cache, A64_At } A64Class;
 typedef struct A64Name {
     uint8_t op0, op1, crn, crm, op2;
     A64Class cls;
-    bool translation; /* changes what the walker or the TLB sees */
+    bool translation; /* a register the walker reads (TLBIs: observer_tlb_maintenance) */
     const char *name;
 } A64Name;
 
@@ -50,18 +50,18 @@ static const A64Name names[] = {
     {3, 4, 14, 1, 0, A64_Register, false, "CNTHCTL_EL2"},
     {3, 4, 14, 0, 3, A64_Register, false, "CNTVOFF_EL2"},
     /* TLBI, op0 = 1, CRn = 8 */
-    {1, 0, 8, 7, 0, A64_Tlb, true, "VMALLE1"},
-    {1, 0, 8, 7, 1, A64_Tlb, true, "VAE1"},
-    {1, 0, 8, 7, 2, A64_Tlb, true, "ASIDE1"},
-    {1, 0, 8, 7, 3, A64_Tlb, true, "VAAE1"},
-    {1, 0, 8, 7, 5, A64_Tlb, true, "VALE1"},
-    {1, 0, 8, 7, 7, A64_Tlb, true, "VAALE1"},
-    {1, 0, 8, 3, 0, A64_Tlb, true, "VMALLE1IS"},
-    {1, 0, 8, 3, 1, A64_Tlb, true, "VAE1IS"},
-    {1, 0, 8, 3, 2, A64_Tlb, true, "ASIDE1IS"},
-    {1, 0, 8, 3, 3, A64_Tlb, true, "VAAE1IS"},
-    {1, 0, 8, 3, 5, A64_Tlb, true, "VALE1IS"},
-    {1, 0, 8, 3, 7, A64_Tlb, true, "VAALE1IS"},
+    {1, 0, 8, 7, 0, A64_Tlb, false, "VMALLE1"},
+    {1, 0, 8, 7, 1, A64_Tlb, false, "VAE1"},
+    {1, 0, 8, 7, 2, A64_Tlb, false, "ASIDE1"},
+    {1, 0, 8, 7, 3, A64_Tlb, false, "VAAE1"},
+    {1, 0, 8, 7, 5, A64_Tlb, false, "VALE1"},
+    {1, 0, 8, 7, 7, A64_Tlb, false, "VAALE1"},
+    {1, 0, 8, 3, 0, A64_Tlb, false, "VMALLE1IS"},
+    {1, 0, 8, 3, 1, A64_Tlb, false, "VAE1IS"},
+    {1, 0, 8, 3, 2, A64_Tlb, false, "ASIDE1IS"},
+    {1, 0, 8, 3, 3, A64_Tlb, false, "VAAE1IS"},
+    {1, 0, 8, 3, 5, A64_Tlb, false, "VALE1IS"},
+    {1, 0, 8, 3, 7, A64_Tlb, false, "VAALE1IS"},
     /* cache maintenance, op0 = 1, CRn = 7 */
     {1, 0, 7, 1, 0, A64_Cache, false, "IC IALLUIS"},
     {1, 0, 7, 5, 0, A64_Cache, false, "IC IALLU"},
@@ -130,8 +130,7 @@ static void shadow_write(Machine *m, const A64Name *n, uint64_t v, uint64_t pc, 
     else if (!strcmp(n->name, "MAIR_EL1")) r->mair = v;
     else if (!strcmp(n->name, "CONTEXTIDR_EL1")) r->contextidr = v;
     else if (!strcmp(n->name, "VBAR_EL1")) r->vbar = v;
-    if (n->cls == A64_Register)
-        observer_new_generation(m); /* TLBIs: observer_tlb_maintenance */
+    observer_new_generation(m);
     if (!(before & 1) && (r->sctlr & 1))
         event_emit(m->ev, Ev_MmuEnable, pc, m->insns, "\"sctlr\":\"0x%016llx\",\"asm\":\"%s\"",
                    (unsigned long long)r->sctlr, asmj);
@@ -187,7 +186,6 @@ static uint32_t on_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
     case A64_Tlb:
         event_emit(m->ev, Ev_TlbMaintenance, pc, m->insns, "\"op\":\"%s\",\"value\":\"0x%016llx\",\"asm\":\"%s\"",
                    name, (unsigned long long)cp->val, asmj);
-        tlb_glue_maintenance(m, name, cp->val);
         observer_tlb_maintenance(m, name, cp->val);
         break;
     case A64_Cache:

@@ -86,11 +86,6 @@ void gic_set_level(Machine *m, unsigned id, bool level)
     gic_update(m);
 }
 
-bool gic_wants_wakeup(const Machine *m)
-{
-    return best_pending(&m->gic) != SPURIOUS;
-}
-
 static uint32_t read_bits(const uint32_t *w, uint64_t off, uint64_t base)
 {
     uint64_t i = (off - base) / 4;

@@ -69,7 +69,6 @@ bool gtimer_idle(Machine *m)
     if (next == UINT64_MAX)
         return false;
     m->gt.skipped += next - count;
-    m->gt.idle_ticks += next - count;
     gtimer_update(m);
     return true;
 }

@@ -266,7 +266,7 @@ void machine_set_irq(Machine *m, bool level)
 {
     if (!m->a64 || m->el0_pending)
         return;
-    a64_sysreg_write(m, 3, 4, 1, 1, 0, (1ull << 31) | (level ? (1ull << 4) | (1ull << 7) : 0));
+    a64_set_virq(m, level);
 }
 
 Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, size_t errlen)
@@ -309,7 +309,7 @@ Machine *machine_create(const MachineConfig *cfg, EventSink *events, char *err, 
          * walks fault. HCE is also set: with it HVC reaches the interrupt hook (intno 11);
          * without it an HVC at EL1 is UNDEFINED (measured, a64_exception.c). */
         a64_sysreg_write(m, 3, 6, 1, 1, 0, 0x501); /* SCR_EL3 = HCE | RW | NS */
-        a64_sysreg_write(m, 3, 4, 1, 1, 0, 1ull << 31); /* HCR_EL2 = RW */
+        a64_set_virq(m, false); /* HCR_EL2 = RW */
         /* CNTFRQ_EL0, as firmware at EL3 would set it (gtimer.c answers reads itself) */
         a64_sysreg_write(m, 3, 3, 14, 0, 0, cfg->timer_freq);
     } else {

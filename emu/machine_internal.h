@@ -82,7 +82,6 @@ typedef struct GTimer {
 typedef struct GTimers {
     GTimer t[2];
     uint64_t skipped;     /* counter ticks added by WFI idle skips */
-    uint64_t idle_ticks;
     uint64_t due;         /* timebase value at which a timer condition becomes true */
 } GTimers;
 
@@ -215,7 +214,8 @@ typedef struct TlbGlue TlbGlue;
 bool tlb_glue_attach(Machine *m, char *err, size_t errlen);
 void tlb_glue_destroy(Machine *m);
 void tlb_glue_block(Machine *m, const BlockInfo *b);
-void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value);
+/* Applies a decoded TLB maintenance operation to the model (observer_tlb_maintenance calls it). */
+void tlb_glue_maintenance(Machine *m, const TlbInval *op);
 /* The operation and operand of a TLBI by name (VA sign-extended, ASID); false if not one. */
 bool tlbi_decode(const Machine *m, const char *op, uint64_t value, TlbInval *inv);
 /* cyclecounter.c */
@@ -234,6 +234,7 @@ void a64_sysreg_write(Machine *m, int op0, int op1, int crn, int crm, int op2, u
 /* a64_exception.c */
 bool a64_exceptions_attach(Machine *m, char *err, size_t errlen);
 void a64_vbar_changed(Machine *m, uint64_t vbar);
+void a64_set_virq(Machine *m, bool level);
 void a64_handle_pending_abort(Machine *m);
 void a64_handle_invalid_insn(Machine *m);
 
@@ -256,7 +257,6 @@ void psci_call(Machine *m, uint64_t pc);
 bool gic_attach(Machine *m, char *err, size_t errlen);
 void gic_update(Machine *m);
 void gic_set_level(Machine *m, unsigned id, bool level);
-bool gic_wants_wakeup(const Machine *m);
 uint64_t gtimer_count(Machine *m);
 void gtimer_update(Machine *m);
 void gtimer_check(Machine *m);
@@ -270,7 +270,8 @@ void machine_set_irq(Machine *m, bool level);
 bool observer_attach(Machine *m, char *err, size_t errlen);
 /* Starts a new translation generation: every decoded block is decoded again when next run. */
 void observer_new_generation(Machine *m);
-/* After a TLB maintenance operation `op` (its TLBI name) with register operand `value`. */
+/* A TLB maintenance operation `op` (its TLBI name) with register operand `value`: decoded once,
+ * applied to the TLB model and to the decoded-block cache. */
 void observer_tlb_maintenance(Machine *m, const char *op, uint64_t value);
 uint32_t count_insns(Machine *m, uint64_t from, uint64_t to, bool thumb);
 /* T32: true when the halfword starts a 32-bit instruction. */

@@ -81,6 +81,7 @@ void observer_tlb_maintenance(Machine *m, const char *op, uint64_t value)
         observer_new_generation(m); /* an operation we cannot place: assume the worst */
         return;
     }
+    tlb_glue_maintenance(m, &inv);
     /* Invalidating one VA can change the translation of that VA only (and, when it was in a
      * block mapping, of that block: 2 MiB here; a TLBI inside a 1 GiB block that the guest then
      * splits is the one case this misses). Linux's boot does tens of thousands of TLBI VAALE1
@@ -170,7 +171,6 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
     case Cp15_Tlb:
         event_emit(m->ev, Ev_TlbMaintenance, pc, m->insns, "\"op\":\"%s\",\"value\":\"0x%08llx\",\"asm\":\"%s\"",
                    name, (unsigned long long)v, asmj);
-        tlb_glue_maintenance(m, name, v);
         observer_tlb_maintenance(m, name, v);
         break;
     case Cp15_Cache:

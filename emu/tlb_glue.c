@@ -367,14 +367,12 @@ bool tlbi_decode(const Machine *m, const char *op, uint64_t value, TlbInval *inv
     return true;
 }
 
-void tlb_glue_maintenance(Machine *m, const char *op, uint64_t value)
+void tlb_glue_maintenance(Machine *m, const TlbInval *op)
 {
     TlbGlue *g = m->tlbg;
     if (!g)
         return;
-    TlbInval inv;
-    if (!tlbi_decode(m, op, value, &inv))
-        return;
+    const TlbInval inv = *op;
     if (m->trace)
         trace_rec_tlbi(m, &inv);
     tlb_invalidate(g->model, &inv);
