@@ -18,18 +18,23 @@
         }                                                                                         \
     } while (0)
 
-/* A "reg" property of one (address, size) pair in `cells` 32-bit cells each. */
+/* A "reg" property of `npairs` (address, size) pairs, in `cells` 32-bit cells each. */
+static int reg_props(void *fdt, uint32_t cells, const uint64_t *pairs, int npairs)
+{
+    fdt32_t v[8];
+    int n = 0;
+    for (int i = 0; i < 2 * npairs && i < 4; i++) {
+        if (cells == 2)
+            v[n++] = cpu_to_fdt32((uint32_t)(pairs[i] >> 32));
+        v[n++] = cpu_to_fdt32((uint32_t)pairs[i]);
+    }
+    return fdt_property(fdt, "reg", v, (int)(n * sizeof *v));
+}
+
 static int reg_prop(void *fdt, uint32_t cells, uint64_t addr, uint64_t size)
 {
-    fdt32_t v[4];
-    int n = 0;
-    if (cells == 2)
-        v[n++] = cpu_to_fdt32((uint32_t)(addr >> 32));
-    v[n++] = cpu_to_fdt32((uint32_t)addr);
-    if (cells == 2)
-        v[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
-    v[n++] = cpu_to_fdt32((uint32_t)size);
-    return fdt_property(fdt, "reg", v, (int)(n * sizeof *v));
+    const uint64_t pair[2] = {addr, size};
+    return reg_props(fdt, cells, pair, 1);
 }
 
 static int prop_cells(void *fdt, const char *name, uint32_t cells, uint64_t v)
@@ -125,15 +130,8 @@ bool build_dtb(Machine *m, char *err, size_t errlen)
         TRY(fdt_property_string(fdt, "compatible", m->a64 ? "arm,gic-400" : "arm,cortex-a15-gic"));
         TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
         TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
-        fdt32_t r[8];
-        int n = 0;
         const uint64_t regs[4] = {c->gic_dist_base, 0x1000, c->gic_cpu_base, 0x2000};
-        for (int i = 0; i < 4; i++) {
-            if (cells == 2)
-                r[n++] = cpu_to_fdt32((uint32_t)(regs[i] >> 32));
-            r[n++] = cpu_to_fdt32((uint32_t)regs[i]);
-        }
-        TRY(fdt_property(fdt, "reg", r, (int)(n * sizeof *r)));
+        TRY(reg_props(fdt, cells, regs, 2));
         TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
         TRY(fdt_end_node(fdt));
 

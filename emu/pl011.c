@@ -20,7 +20,7 @@ static const uint8_t ids[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
 void pl011_flush(Machine *m)
 {
-    if (m->uart.len && event_wanted(m->ev, Ev_ConsoleLine)) { /* the line in the event stream: when it was printed */
+    if (m->uart.len) { /* the line in the event stream: when it was printed */
         char text[256], esc[sizeof text * 6];
         size_t n = m->uart.len;
         while (n && (m->uart.line[n - 1] == '\n' || m->uart.line[n - 1] == '\r'))
@@ -29,10 +29,6 @@ void pl011_flush(Machine *m)
         text[n] = 0;
         json_escape(esc, sizeof esc, text);
         event_emit(m->ev, Ev_ConsoleLine, machine_pc(m), m->insns, "\"text\":\"%s\"", esc);
-    } else if (m->uart.len) {
-        m->ev->count[Ev_ConsoleLine]++;
-    }
-    if (m->uart.len) {
         fwrite(m->uart.line, 1, m->uart.len, stdout);
         m->uart.len = 0;
     }
