@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "tlb/trace_format.h"
 
 #define MAX_SETS 64
@@ -558,31 +559,13 @@ int cmd_trace(int argc, char **argv)
             cli_error("trace export: --format csv or --format perfetto");
             return EXIT_USAGE;
         }
-        FILE *o = stdout;
-        char tmp[1100];
-        if (out) {
-            snprintf(tmp, sizeof tmp, "%s.part", out);
-            o = fopen(tmp, "w");
-            if (!o) {
-                cli_error("%s: cannot write: %s", out, strerror(errno));
-                return EXIT_USAGE;
-            }
-        }
+        OutFile of = {0};
+        if (out && !out_open(&of, out))
+            return EXIT_USAGE;
+        FILE *o = out ? of.f : stdout;
         int st = !strcmp(format, "csv") ? export_csv(path, o) : export_perfetto(path, o, interval);
-        if (out) {
-            bool bad = ferror(o) != 0;
-            if (fclose(o) != 0)
-                bad = true;
-            if (st == EXIT_OK && !bad && rename(tmp, out) != 0)
-                bad = true;
-            if (bad || st != EXIT_OK) {
-                unlink(tmp);
-                if (bad) {
-                    cli_error("%s: write failed", out);
-                    st = EXIT_FAILURE_GENERIC;
-                }
-            }
-        }
+        if (!out_commit(&of, st == EXIT_OK) && st == EXIT_OK)
+            st = EXIT_FAILURE_GENERIC;
         return st;
     }
     trace_usage();
@@ -681,14 +664,12 @@ int cmd_replay(int argc, char **argv)
     tlb_stats_print(m, stderr);
     int status = EXIT_OK;
     if (stats) {
-        char tmp[1100];
-        snprintf(tmp, sizeof tmp, "%s.part", stats);
-        FILE *f = fopen(tmp, "w");
-        if (!f) {
-            cli_error("%s: cannot write: %s", stats, strerror(errno));
+        OutFile of;
+        if (!out_open(&of, stats)) {
             tlb_model_destroy(m);
             return EXIT_USAGE;
         }
+        FILE *f = of.f;
         uint64_t cyc = tlb_cycles(m), ins = tlb_instructions(m);
         fprintf(f, "{\n  \"trace\": \"%s\",\n  \"machine\": \"%s\",\n  \"cpu\": \"%s\",\n  \"recorded_core\": \"%s\",\n",
                 path, h.machine, h.cpu, h.core);
@@ -698,12 +679,8 @@ int cmd_replay(int argc, char **argv)
                 (unsigned long long)cyc, ins ? (double)cyc / (double)ins : 0.0);
         tlb_stats_json(m, f);
         fprintf(f, "\n}\n");
-        bool bad = ferror(f) != 0;
-        if (fclose(f) != 0 || bad || rename(tmp, stats) != 0) {
-            unlink(tmp);
-            cli_error("%s: write failed", stats);
+        if (!out_commit(&of, true))
             status = EXIT_FAILURE_GENERIC;
-        }
     }
     tlb_model_destroy(m);
     return status;
@@ -934,14 +911,12 @@ int cmd_sweep(int argc, char **argv)
         jobs = n > 0 ? (uint64_t)n : 1;
     }
     uint64_t njobs = nconf * (uint64_t)ntraces;
-    char csv[1100], tmp[1110];
+    char csv[1100];
     snprintf(csv, sizeof csv, "%s.csv", prefix);
-    snprintf(tmp, sizeof tmp, "%s.part", csv);
-    FILE *out = fopen(tmp, "w");
-    if (!out) {
-        cli_error("%s: cannot write: %s", csv, strerror(errno));
+    OutFile of;
+    if (!out_open(&of, csv))
         return EXIT_USAGE;
-    }
+    FILE *out = of.f;
     csv_header(out, params, np);
     typedef struct Slot {
         pid_t pid;
@@ -1023,12 +998,8 @@ int cmd_sweep(int argc, char **argv)
         }
     free(rows);
     free(running);
-    bool bad = ferror(out) != 0;
-    if (fclose(out) != 0 || bad || rename(tmp, csv) != 0) {
-        unlink(tmp);
-        cli_error("%s: write failed", csv);
+    if (!out_commit(&of, true))
         return EXIT_FAILURE_GENERIC;
-    }
     fprintf(stderr, "mmuscope: sweep: %llu replays (%llu configurations x %d traces%s) on %llu processes in %.2f s: %s\n",
             (unsigned long long)mine, (unsigned long long)nconf, ntraces, shard_n > 1 ? ", this shard" : "",
             (unsigned long long)jobs, now_s() - t0, csv);
