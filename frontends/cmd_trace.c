@@ -94,18 +94,6 @@ static int walker_next(Walker *w, TraceRec *rec, uint64_t *walks_before)
     return 1;
 }
 
-/* the walk count of a model (from its JSON statistics: the model has no accessor for it) */
-static uint64_t json_u64(const char *json, const char *after, const char *key)
-{
-    const char *p = after ? strstr(json, after) : json;
-    if (!p)
-        return 0;
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    p = strstr(p, pat);
-    return p ? strtoull(p + strlen(pat), NULL, 10) : 0;
-}
-
 typedef struct ModelFigures {
     uint64_t walks, descriptor_reads, wc_hits, cycles, insns;
     uint64_t main_lookups, main_hits, main_misses, main_evictions;
@@ -115,17 +103,10 @@ typedef struct ModelFigures {
 static void model_figures(TlbModel *m, ModelFigures *f)
 {
     memset(f, 0, sizeof *f);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *ms = open_memstream(&buf, &len);
-    if (ms) {
-        tlb_stats_json(m, ms);
-        fclose(ms);
-        f->walks = json_u64(buf, "\"structures\"", "walks");
-        f->descriptor_reads = json_u64(buf, "\"structures\"", "descriptor_reads");
-        f->wc_hits = json_u64(buf, "\"structures\"", "walk_cache_hits");
-        free(buf);
-    }
+    TlbWalkStats w = tlb_walk_stats(m);
+    f->walks = w.walks;
+    f->descriptor_reads = w.descriptor_reads;
+    f->wc_hits = w.walk_cache_hits;
     f->cycles = tlb_cycles(m);
     f->insns = tlb_instructions(m);
     TlbStruct *mt = tlb_model_struct(m, "main_tlb");

@@ -266,21 +266,8 @@ void map_snap_take(MapSnap *s, Machine *m, const EventSink *ev, const char *titl
             tlb_cells(t, ti);
         }
     }
-    if (v.tlb) { /* the model's own walk count: "walks" just before "descriptor_reads" in its stats */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (f) {
-            tlb_stats_json(v.tlb, f);
-            fclose(f);
-            char *p = buf ? strstr(buf, "\"descriptor_reads\"") : NULL;
-            while (p && p > buf && strncmp(p, "\"walks\": ", 9))
-                p--;
-            if (p && p > buf)
-                s->walks = strtoull(p + 9, NULL, 10);
-            free(buf);
-        }
-    }
+    if (v.tlb)
+        s->walks = tlb_walk_stats(v.tlb).walks;
     if (ev->ring && ev->ring_cap) {
         s->ev_total = ev->ring_total;
         for (uint64_t i = 0; i < ev->ring_total && i < ev->ring_cap && s->nev < MAP_EVENTS; i++)

@@ -207,6 +207,12 @@ uint64_t tlb_block_cost(TlbModel *m, const uint32_t counts[TLB_C_COUNT]);
 void tlb_add_cycles(TlbModel *m, uint64_t cycles);
 uint64_t tlb_cycles(const TlbModel *m);
 uint64_t tlb_instructions(const TlbModel *m);
+/* Walks, descriptors they read, and walk-cache hits so far (the "walks", "descriptor_reads"
+ * and "walk_cache_hits" of tlb_stats_json). */
+typedef struct TlbWalkStats {
+    uint64_t walks, descriptor_reads, walk_cache_hits;
+} TlbWalkStats;
+TlbWalkStats tlb_walk_stats(const TlbModel *m);
 
 /* Statistics: a JSON object ("{...}", no trailing newline) to embed as a value, and a
  * readable table. */

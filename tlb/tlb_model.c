@@ -294,6 +294,10 @@ void tlb_add_cycles(TlbModel *m, uint64_t cycles)
 
 uint64_t tlb_cycles(const TlbModel *m) { return m->cycles; }
 uint64_t tlb_instructions(const TlbModel *m) { return m->instructions; }
+TlbWalkStats tlb_walk_stats(const TlbModel *m)
+{
+    return (TlbWalkStats){m->walks, m->descriptor_reads, m->wc_hits};
+}
 
 /* ---- statistics ---- */
 
