@@ -171,6 +171,7 @@ struct Machine {
     /* exceptions */
     PendingKind pending;
     uint64_t pending_pc;
+    uint32_t pending_el; /* AArch64: the EL the pending abort was raised at */
     bool probing;
     Access probe[8];
     uint32_t probe_intno;        /* the exception the one-instruction re-run raised */

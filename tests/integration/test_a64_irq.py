@@ -18,8 +18,8 @@ TMP = tempfile.mkdtemp(prefix="mmuscope-irq-")
 PERIOD, COUNT, FREQ = 62500, 5, 62_500_000
 
 
-def results_addr():
-    out = subprocess.run([LLVM_NM, os.path.join(GUEST_DIR, "a64_irq.elf")], capture_output=True, text=True,
+def results_addr(name="a64_irq"):
+    out = subprocess.run([LLVM_NM, os.path.join(GUEST_DIR, name + ".elf")], capture_output=True, text=True,
                          check=True).stdout
     return next(int(l.split()[0], 16) for l in out.splitlines() if l.endswith(" results"))
 
@@ -65,5 +65,25 @@ def test_counter_follows_the_cycle_model():
     assert start2 >= 2 * start1 - 1 and start1 > 0, (start1, start2)
 
 
+def test_interrupt_racing_an_el0_data_abort():
+    """tests/guests/a64_irq_el0.S: timer deadlines noticed at the start of an EL0 block that then
+    faults. The IRQ is taken first (at the block boundary), returns to the load, and the load
+    takes its own data abort; nothing reaches the current-EL vectors. (Before the fix the engine
+    took the IRQ while mmuscope was stopping for the abort, and mmuscope re-ran the user load at
+    EL1: a PXN instruction abort, ESR 0x8600000e, the bug that stopped Debian's installer.)"""
+    dump = os.path.join(TMP, "el0.bin")
+    image = os.path.join(GUEST_DIR, "a64_irq_el0.bin")
+    r = mmuscope("--machine", "virt-a53", "--dump-phys", f"{results_addr('a64_irq_el0'):#x},48,{dump}", image)
+    assert r.status == 0, r
+    with open(dump, "rb") as f:
+        aborts, irqs, wrong, bad, bad_esr, bad_elr = struct.unpack("<6Q", f.read())
+    assert bad == 0, (hex(bad_esr), hex(bad_elr))
+    assert aborts == 3000 and wrong == 0, (aborts, wrong)  # FAULTS, each EC 0x24 DFSC 0x05 FAR 0x40000000
+    # one deadline per PERIOD = 625 ticks = 10000 cycles at 1 GHz; the run is >= 3000 iterations
+    # of ~105 instructions, so >= ~30 deadlines; the guest stops once it has seen 20
+    assert irqs >= 20 and r.stats["interrupts"] == irqs, (irqs, r.stats)
+    assert r.stats["exceptions"] == aborts, r.stats  # every abort delivered once, none doubled
+
+
 run_tests([test_timer_interrupts_through_the_gic, test_wfi_sleeps_until_the_deadline,
-           test_counter_follows_the_cycle_model])
+           test_counter_follows_the_cycle_model, test_interrupt_racing_an_el0_data_abort])
