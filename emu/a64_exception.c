@@ -262,7 +262,7 @@ void a64_handle_pending_abort(Machine *m)
     }
     const Access *a = &m->probe[m->nprobe - 1];
     Xlate x;
-    machine_translate(m, a->va, a->write ? Access_Write : Access_Read, current_el(m) > 0, &x);
+    machine_translate_access(m, a->va, (unsigned)a->size, a->write ? Access_Write : Access_Read, current_el(m) > 0, &x);
     if (x.ok) {
         event_emit(m->ev, Ev_Error, pc, m->insns,
                    "\"error\":\"walker_disagreement\",\"detail\":\"the engine took a data abort for a %s of 0x%llx "
@@ -275,7 +275,7 @@ void a64_handle_pending_abort(Machine *m)
     }
     uncount_block_tail(m, pc);
     uint32_t iss = fault_esr_fsc(&x.fault) | (a->write ? ISS_WNR : 0);
-    take(m, EC_DABT_CUR, iss, pc, pc, a->va, &x.fault);
+    take(m, EC_DABT_CUR, iss, pc, pc, x.fault.va, &x.fault);
 }
 
 void a64_handle_invalid_insn(Machine *m)

@@ -123,10 +123,10 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     set_reg32(m, UC_ARM_REG_PC, (uint32_t)vec);
 }
 
-static FaultRecord walk_fault(Machine *m, uint64_t va, AccessType a, bool *mapped)
+static FaultRecord walk_fault(Machine *m, uint64_t va, unsigned size, AccessType a, bool *mapped)
 {
     Xlate x;
-    machine_translate(m, va, a, privileged_now(m), &x);
+    machine_translate_access(m, va, size, a, privileged_now(m), &x);
     *mapped = x.ok;
     return x.fault;
 }
@@ -153,7 +153,7 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *user)
         break;
     case 3: { /* prefetch abort, pc on the instruction */
         bool mapped;
-        FaultRecord f = walk_fault(m, pc, Access_Fetch, &mapped);
+        FaultRecord f = walk_fault(m, pc, 1, Access_Fetch, &mapped);
         if (mapped) {
             event_emit(m->ev, Ev_Error, pc, m->insns,
                        "\"error\":\"walker_disagreement\",\"detail\":\"the engine took a prefetch abort "
@@ -228,7 +228,7 @@ void handle_pending_abort(Machine *m)
     set_reg32(m, UC_ARM_REG_PC, (uint32_t)pc);
     const Access *a = &m->probe[m->nprobe - 1];
     bool mapped;
-    FaultRecord f = walk_fault(m, a->va, a->write ? Access_Write : Access_Read, &mapped);
+    FaultRecord f = walk_fault(m, a->va, (unsigned)a->size, a->write ? Access_Write : Access_Read, &mapped);
     if (mapped) {
         if (a->size > 1 && (a->va & (uint64_t)(a->size - 1))) {
             memset(&f, 0, sizeof f);

@@ -202,6 +202,8 @@ void watch_block(Machine *m);
 bool machine_long_regs(Machine *m, LongDescRegs *r);
 /* translate.c: mmuscope's walker for the current regime (short, LPAE or AArch64) */
 void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, Xlate *x);
+/* The same for an access of `size` bytes: every page it touches (the first fault wins) */
+void machine_translate_access(Machine *m, uint64_t va, unsigned size, AccessType a, bool privileged, Xlate *x);
 /* One --translate line (no newline) for va as a privileged read. */
 void machine_translate_line(Machine *m, uint64_t va, char *buf, size_t n);
 bool machine_mmu_on(Machine *m);

@@ -110,6 +110,30 @@ void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, X
         x->desc_pa[i] = r.desc_pa[i];
 }
 
+/* An access of `size` bytes at va: translated page by page (an unaligned access may cross into
+ * the next page, which can fault where the first does not: measured, Debian's installer, a
+ * libc 8-byte store at 0x...7ff9). *x is the first page's translation, or the first faulting
+ * page's; x->fault.va then holds the first byte in that page (QEMU splits such an access at
+ * the boundary, so that is the FAR it would report). */
+void machine_translate_access(Machine *m, uint64_t va, unsigned size, AccessType a, bool privileged, Xlate *x)
+{
+    machine_translate(m, va, a, privileged, x);
+    if (!x->ok)
+        x->fault.va = va;
+    if (!x->ok || !x->mmu_on || size <= 1)
+        return;
+    uint64_t last = va + size - 1, page = x->size ? x->size : 4096;
+    if ((va & ~(page - 1)) == (last & ~(page - 1)))
+        return;
+    Xlate next;
+    uint64_t next_va = (va | (page - 1)) + 1;
+    machine_translate(m, next_va, a, privileged, &next);
+    if (!next.ok) {
+        *x = next;
+        x->fault.va = next_va;
+    }
+}
+
 void machine_translate_line(Machine *m, uint64_t va, char *buf, size_t n)
 {
     LongDescRegs lr;

@@ -136,5 +136,25 @@ def test_at_writes_par():
     assert ro == 1 | 0b001110 << 1 | 1 << 11, hex(ro)
 
 
-run_tests([test_at_writes_par, test_guest_reads_arm_arm_esr, test_elr_and_spsr, test_exception_events, test_sysreg_events,
+def test_access_crossing_into_a_faulting_page():
+    """tests/guests/a64_cross.S: an 8-byte store whose second half is in a read-only block and an
+    8-byte load whose second half is unmapped fault on the second page, not the first (which
+    mmuscope's walker permits); FAR is the first byte of the faulting page (the engine splits
+    the access there), and the failed store writes nothing."""
+    s = syms("a64_cross")
+    res, guard = os.path.join(TMP, "cross.bin"), os.path.join(TMP, "guard.bin")
+    r = mmuscope("--machine", "virt-a53", "--dump-phys", f"0x{s['results']:x},40,{res}",
+                 "--dump-phys", f"0x809ffff8,8,{guard}", os.path.join(GUEST_DIR, "a64_cross.bin"))
+    assert r.status == 0, r
+    with open(res, "rb") as f:
+        count, esr1, far1, esr2, far2 = struct.unpack("<5Q", f.read())
+    assert count == 2, (count, r)
+    assert (esr1, far1) == (esr_dabt(False, PERMISSION_L2, True), 0x80A00000), (hex(esr1), hex(far1))
+    # translation fault at level 2 (l2[6] invalid): DFSC 0b000110
+    assert (esr2, far2) == (esr_dabt(False, 0b000110, False), 0x80C00000), (hex(esr2), hex(far2))
+    with open(guard, "rb") as f:
+        assert struct.unpack("<Q", f.read())[0] == 0x1122334455667788  # untouched by the store
+
+
+run_tests([test_access_crossing_into_a_faulting_page, test_at_writes_par, test_guest_reads_arm_arm_esr, test_elr_and_spsr, test_exception_events, test_sysreg_events,
            test_translate_64, test_instruction_count])
