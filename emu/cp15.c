@@ -73,6 +73,12 @@ static const Cp15Entry table32[] = {
     {0, 7, 8, 1, Cp15_AddressTranslation, false, "ATS1CPW"},
     {0, 7, 8, 2, Cp15_AddressTranslation, false, "ATS1CUR"},
     {0, 7, 8, 3, Cp15_AddressTranslation, false, "ATS1CUW"},
+    {0, 14, 0, 0, Cp15_Register, false, "CNTFRQ"},
+    {0, 14, 1, 0, Cp15_Register, false, "CNTKCTL"},
+    {0, 14, 2, 0, Cp15_Register, false, "CNTP_TVAL"},
+    {0, 14, 2, 1, Cp15_Register, false, "CNTP_CTL"},
+    {0, 14, 3, 0, Cp15_Register, false, "CNTV_TVAL"},
+    {0, 14, 3, 1, Cp15_Register, false, "CNTV_CTL"},
 };
 
 /* MCRR (64-bit) registers: opc1, CRm */
@@ -80,6 +86,8 @@ static const Cp15Entry table64[] = {
     {0, 0, 2, 0, Cp15_Register, true, "TTBR0"},
     {1, 0, 2, 0, Cp15_Register, true, "TTBR1"},
     {0, 0, 7, 0, Cp15_Register, false, "PAR"},
+    {2, 0, 14, 0, Cp15_Register, false, "CNTP_CVAL"},
+    {3, 0, 14, 0, Cp15_Register, false, "CNTV_CVAL"},
 };
 
 static void lookup(Cp15Op *op)

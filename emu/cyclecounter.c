@@ -6,6 +6,8 @@
  *     0x10 ID = 0x4353'4d4d ("MMSC" in memory order)
  *   Writes are ignored.
  * - AArch32: MRC p15, 0, Rt, c9, c13, 0 (PMCCNTR, A32 or T32) reads the low 32 bits of the count.
+ *   The generic timer's MRC/MRRC reads (cp15 c14: counters, CTL, TVAL, CVAL) are taken the same
+ *   way and answered by gtimer.c.
  *   Unicorn 2.0.1 has no MRC hook, so each such instruction is found when its block is first
  *   decoded, and two UC_HOOK_CODE hooks bounded to single addresses are added: one on the MRC
  *   (which notes Rt and whether an A32 condition passes) and one on the next instruction, which
@@ -63,21 +65,30 @@ static uint32_t on_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c
     return 0;
 }
 
-/* MRC p15, 0, Rt, c9, c13, 0 (ARM ARM A8.8.108 MRC: cond 1110 opc1:3 1 CRn Rt 1111 opc2:3 1 CRm;
- * T32 T1: 1110 1110 opc1:3 1 CRn | Rt 1111 opc2:3 1 CRm). */
-static bool is_mrc_pmccntr(uint32_t insn, bool thumb, uint8_t *rt, uint8_t *cond)
+/* Which counter an MRC/MRRC reads: PMCCNTR (MRC p15, 0, Rt, c9, c13, 0) or a generic timer
+ * register (cp15 c14, gtimer.c). Encodings (ARM ARM A8.8.108 MRC, A8.8.109 MRRC), the same in
+ * A32 (cond in [31:28]) and T32 (hw1 << 16 | hw2, 0b1110 in [31:28]):
+ *   MRC:  cond 1110 opc1:3 1 CRn Rt 1111 opc2:3 1 CRm
+ *   MRRC: cond 1100 0101 Rt2 Rt 1111 opc1:4 CRm */
+static CounterRead classify_read(uint32_t insn, bool thumb, uint8_t *rt, uint8_t *rt2, uint8_t *cond,
+                                 uc_arm64_cp_reg *cp)
 {
-    if (thumb) {
-        if ((insn & 0xFFFF0FFFu) != 0xEE190F1Du)
-            return false;
-        *cond = 0xE;
-    } else {
-        if ((insn & 0x0FFF0FFFu) != 0x0E190F1Du || insn >> 28 == 0xF)
-            return false;
-        *cond = (uint8_t)(insn >> 28);
-    }
+    if (thumb ? insn >> 28 != 0xE : insn >> 28 == 0xF)
+        return Read_None;
+    *cond = thumb ? 0xE : (uint8_t)(insn >> 28);
     *rt = (insn >> 12) & 15;
-    return *rt != 15; /* Rt = 15 transfers flags: not a counter read */
+    *rt2 = (insn >> 16) & 15;
+    if ((insn & 0x0F100F10u) == 0x0E100F10u) {
+        if (*rt == 15) /* Rt = 15 transfers flags: not a counter read */
+            return Read_None;
+        unsigned opc1 = (insn >> 21) & 7, crn = (insn >> 16) & 15, opc2 = (insn >> 5) & 7, crm = insn & 15;
+        if (opc1 == 0 && crn == 9 && crm == 13 && opc2 == 0)
+            return Read_Pmccntr;
+        return gtimer_a32_reg(false, opc1, crn, crm, opc2, cp) ? Read_Timer32 : Read_None;
+    }
+    if ((insn & 0x0FF00F00u) == 0x0C500F00u && *rt != 15 && *rt2 != 15)
+        return gtimer_a32_reg(true, (insn >> 4) & 15, 0, insn & 15, 0, cp) ? Read_Timer64 : Read_None;
+    return Read_None;
 }
 
 static bool read_insn(Machine *m, uint64_t pc, bool thumb, uint32_t *insn)
@@ -101,18 +112,30 @@ static void on_mrc_hook(uc_engine *uc, uint64_t pc, uint32_t size, void *user)
         return;
     if (m->mrc_armed && (uint32_t)pc == m->mrc_next) {
         m->mrc_armed = false; /* the MRC has written the engine's value: replace it */
-        set_reg32(m, a32_gpr_reg(m->mrc_rt), (uint32_t)now_cycles(m)); /* Rt != 15 (is_mrc_pmccntr) */
+        uint64_t v = 0;
+        if (m->mrc_kind == Read_Pmccntr)
+            v = now_cycles(m);
+        else
+            gtimer_read(m, &m->mrc_cp, &v);
+        set_reg32(m, a32_gpr_reg(m->mrc_rt), (uint32_t)v); /* Rt, Rt2 != 15 (classify_read) */
+        if (m->mrc_kind == Read_Timer64)
+            set_reg32(m, a32_gpr_reg(m->mrc_rt2), (uint32_t)(v >> 32));
     }
     uint32_t cpsr = reg32(m, UC_ARM_REG_CPSR);
     bool thumb = cpsr & (1u << 5);
     uint32_t insn;
-    uint8_t rt, cond;
-    if (!read_insn(m, pc, thumb, &insn) || !is_mrc_pmccntr(insn, thumb, &rt, &cond))
+    uint8_t rt, rt2, cond;
+    uc_arm64_cp_reg cp;
+    CounterRead kind;
+    if (!read_insn(m, pc, thumb, &insn) || (kind = classify_read(insn, thumb, &rt, &rt2, &cond, &cp)) == Read_None)
         return;
     if (cond != 0xE && !cond_passed(cond, cpsr))
         return;
     m->mrc_armed = true;
+    m->mrc_kind = kind;
+    m->mrc_cp = cp;
     m->mrc_rt = rt;
+    m->mrc_rt2 = rt2;
     m->mrc_next = (uint32_t)pc + 4;
 }
 
@@ -144,12 +167,13 @@ bool cyclecounter_watch_block(Machine *m, const BlockInfo *b)
                 break;
             wide = t32_is_wide(hw1);
         }
-        uint8_t rt, cond;
-        if (wide && read_insn(m, pc, b->thumb, &insn) && is_mrc_pmccntr(insn, b->thumb, &rt, &cond)) {
+        uint8_t rt, rt2, cond;
+        uc_arm64_cp_reg cp;
+        if (wide && read_insn(m, pc, b->thumb, &insn) && classify_read(insn, b->thumb, &rt, &rt2, &cond, &cp)) {
             if (m->n_mrc_hooked + 2 > MRC_HOOK_MAX) {
                 event_emit(m->ev, Ev_Error, pc, m->insns,
-                           "\"error\":\"mrc_site_limit\",\"detail\":\"more than %d MRC PMCCNTR sites; "
-                           "later ones read the engine's counter\"", MRC_HOOK_MAX / 2);
+                           "\"error\":\"mrc_site_limit\",\"detail\":\"more than %d MRC/MRRC sites of PMCCNTR "
+                           "and the generic timer; later ones read the engine's values\"", MRC_HOOK_MAX / 2);
                 return added;
             }
             added |= hook_once(m, (uint32_t)pc, b->thumb);

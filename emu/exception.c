@@ -30,6 +30,7 @@ static const struct {
     [Exc_SVC] = {"svc", 0x08, 0x13},
     [Exc_PrefetchAbort] = {"prefetch_abort", 0x0c, 0x17},
     [Exc_DataAbort] = {"data_abort", 0x10, 0x17},
+    [Exc_IRQ] = {"irq", 0x18, 0x12},
 };
 
 static bool vector_fetchable(Machine *m, uint64_t vec)
@@ -66,6 +67,7 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     }
     case Exc_SVC: lr = pc + (thumb ? 2 : 4); break;
     case Exc_PrefetchAbort: lr = pc + 4; break;
+    case Exc_IRQ: lr = pc + 4; break; /* pc: the next instruction to execute (B1.8.10) */
     default: lr = pc + 8; break;
     }
     uint64_t base = (sctlr & SCTLR_V) ? 0xffff0000u : (cp15_read(m, 12, 0, 0, 0) & ~0x1fu);
@@ -80,7 +82,8 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
         fsr = lpae ? fault_v7_long_ifsr(f) : fault_v7_short_ifsr(f);
         far = f->va;
     }
-    m->exceptions++;
+    if (t != Exc_IRQ) /* interrupts are counted by the GIC (acknowledged ones) */
+        m->exceptions++;
     m->have_cur = false;
     if (vec == m->last_vector && t == Exc_PrefetchAbort && pc == vec) {
         machine_stop(m, Exit_NoVector, "prefetch abort on the %s vector itself at 0x%llx", exc_info[t].name,
@@ -98,7 +101,8 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
                      (unsigned long long)vec);
         return;
     }
-    event_emit(m->ev, Ev_Exception, pc, m->insns,
+    if (t != Exc_IRQ) /* AArch64's are taken by the engine unseen: neither reports them */
+        event_emit(m->ev, Ev_Exception, pc, m->insns,
                "\"type\":\"%s\",\"fsr\":\"0x%08x\",\"far\":\"0x%08llx\",\"vector\":\"0x%08llx\"%s%s%s",
                exc_info[t].name, fsr, (unsigned long long)far, (unsigned long long)vec,
                f ? ",\"fault\":\"" : "", f ? fault_type_name(f->type) : "", f ? "\"" : "");
@@ -111,7 +115,7 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
         cp15_write(m, 6, 0, 0, 2, (uint32_t)far);
     }
     uint32_t ncpsr = (cpsr & ~(0x1fu | CPSR_T | CPSR_J | CPSR_IT | CPSR_E)) | exc_info[t].mode | CPSR_I;
-    if (t == Exc_PrefetchAbort || t == Exc_DataAbort)
+    if (t == Exc_PrefetchAbort || t == Exc_DataAbort || t == Exc_IRQ)
         ncpsr |= CPSR_A;
     if (sctlr & SCTLR_TE)
         ncpsr |= CPSR_T;
@@ -121,6 +125,18 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     set_reg32(m, UC_ARM_REG_SPSR, cpsr);
     set_reg32(m, UC_ARM_REG_LR, (uint32_t)lr);
     set_reg32(m, UC_ARM_REG_PC, (uint32_t)vec);
+}
+
+/* The GIC's output on an AArch32 CPU: Unicorn 2.0.1 has no IRQ input for one, so the line is
+ * sampled at each block start and the exception taken there by register writes (as for the
+ * synchronous ones; a PC write in the block hook stops the block before its first instruction).
+ * An interrupt is therefore seen at most one block late. */
+bool a32_irq_check(Machine *m, uint64_t pc)
+{
+    if (reg32(m, UC_ARM_REG_CPSR) & CPSR_I)
+        return false;
+    take_exception(m, Exc_IRQ, pc, NULL);
+    return true;
 }
 
 static FaultRecord walk_fault(Machine *m, uint64_t va, unsigned size, AccessType a, bool *mapped)

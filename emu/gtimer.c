@@ -4,8 +4,12 @@
  * a run is deterministic. MRS of CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0 and the EL1 physical and
  * virtual timers' CTL/CVAL/TVAL return this model's values; MSR to the timers is taken here.
  * A timer whose condition is met (ENABLE, CVAL <= count) asserts its PPI at the GIC while
- * IMASK is clear: 30 for the physical timer, 27 for the virtual one (the DTB says so). */
+ * IMASK is clear: 30 for the physical timer, 27 for the virtual one (the DTB says so).
+ * AArch32 guests reach the same registers through cp15 c14 (ARM ARM DDI 0406C B4.1.21-34):
+ * MRC/MCR p15, 0, Rt, c14, CRm, opc2 and MRRC/MCRR p15, opc1, Rt, Rt2, c14; cyclecounter.c
+ * replaces the engine's read results with gtimer_read's, observer.c passes writes on. */
 #include <stdio.h>
+#include <string.h>
 
 #include "machine_internal.h"
 
@@ -97,6 +101,30 @@ bool gtimer_read(Machine *m, const uc_arm64_cp_reg *cp, uint64_t *v)
     case 2: *v = t->cval; return true;
     default: return false;
     }
+}
+
+/* AArch32 cp15 c14 in AArch64 terms: the 32-bit registers keep CRm/opc2 (CNTFRQ c0,0;
+ * CNTP_TVAL/CTL c2,0/1; CNTV_TVAL/CTL c3,0/1); the 64-bit ones by opc1: 0 CNTPCT, 1 CNTVCT,
+ * 2 CNTP_CVAL, 3 CNTV_CVAL. False for anything else (CNTKCTL, the PL2 registers). */
+bool gtimer_a32_reg(bool is64, unsigned opc1, unsigned crn, unsigned crm, unsigned opc2, uc_arm64_cp_reg *cp)
+{
+    memset(cp, 0, sizeof *cp);
+    cp->op0 = 3;
+    cp->op1 = 3;
+    cp->crn = 14;
+    if (is64) {
+        if (crm != 14 || opc1 > 3)
+            return false;
+        static const uint8_t crm_of[] = {0, 0, 2, 3}, op2_of[] = {1, 2, 2, 2};
+        cp->crm = crm_of[opc1];
+        cp->op2 = op2_of[opc1];
+        return true;
+    }
+    if (crn != 14 || opc1 != 0 || !((crm == 0 && opc2 == 0) || ((crm == 2 || crm == 3) && opc2 <= 1)))
+        return false;
+    cp->crm = crm;
+    cp->op2 = opc2;
+    return true;
 }
 
 bool gtimer_write(Machine *m, const uc_arm64_cp_reg *cp)

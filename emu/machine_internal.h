@@ -75,6 +75,8 @@ typedef struct Gic {
 } Gic;
 
 /* Generic Timer state (gtimer.c): [0] EL1 physical, [1] virtual */
+/* What an AArch32 MRC/MRRC site reads (cyclecounter.c) */
+typedef enum CounterRead { Read_None, Read_Pmccntr, Read_Timer32, Read_Timer64 } CounterRead;
 typedef struct GTimer {
     uint32_t ctl;
     uint64_t cval;
@@ -116,7 +118,9 @@ struct Machine {
     unsigned n_mrc_hooked;
     bool mrc_armed;
     uint32_t mrc_next;
-    uint8_t mrc_rt;
+    uint8_t mrc_rt, mrc_rt2;
+    uint8_t mrc_kind;               /* CounterRead */
+    uc_arm64_cp_reg mrc_cp;         /* Read_Timer*: the register, in AArch64 terms */
     A64Regs a64r;
     uint64_t el0_pending_esr, el0_pending_far; /* EL0 -> EL1 delivery in flight (a64_exception.c) */
     bool el0_pending;
@@ -260,6 +264,7 @@ void psci_call(Machine *m, uint64_t pc);
 bool gic_attach(Machine *m, char *err, size_t errlen);
 void gic_update(Machine *m);
 void gic_set_level(Machine *m, unsigned id, bool level);
+bool gtimer_a32_reg(bool is64, unsigned opc1, unsigned crn, unsigned crm, unsigned opc2, uc_arm64_cp_reg *cp);
 uint64_t gtimer_count(Machine *m);
 void gtimer_update(Machine *m);
 void gtimer_check(Machine *m);
@@ -280,11 +285,14 @@ uint32_t count_insns(Machine *m, uint64_t from, uint64_t to, bool thumb);
 /* T32: true when the halfword starts a 32-bit instruction. */
 bool t32_is_wide(uint16_t hw1);
 /* exception.c */
-typedef enum ExcType { Exc_Undefined, Exc_SVC, Exc_PrefetchAbort, Exc_DataAbort } ExcType;
+typedef enum ExcType { Exc_Undefined, Exc_SVC, Exc_PrefetchAbort, Exc_DataAbort, Exc_IRQ } ExcType;
 bool exceptions_attach(Machine *m, char *err, size_t errlen);
 /* Takes the exception to the guest's vector; stops the machine when there is none. */
 void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f);
 void handle_pending_abort(Machine *m);
 void handle_invalid_insn(Machine *m);
+/* AArch32: called at the start of the block at pc; takes the IRQ there when the GIC's line is
+ * up and CPSR.I is clear (true: the PC moved to the vector, the block does not run). */
+bool a32_irq_check(Machine *m, uint64_t pc);
 
 #endif

@@ -148,6 +148,11 @@ static void report_cp15(Machine *m, uint32_t pc, bool thumb, const Cp15Op *op, c
         v |= (uint64_t)gpr(m, op->rt2) << 32;
     char nb[32], dis[80];
     const char *name = cp15_name(op, nb, sizeof nb);
+    uc_arm64_cp_reg timer;
+    if (gtimer_a32_reg(op->is64, op->opc1, op->crn, op->crm, op->opc2, &timer)) {
+        timer.val = v; /* the generic timer is mmuscope's (gtimer.c) */
+        gtimer_write(m, &timer);
+    }
     /* c10, c2, 0/1 are PRRR/NMRR with short descriptors and MAIR0/MAIR1 with TTBCR.EAE = 1
      * (ARM ARM B4.1.104, B4.1.128) */
     if (!op->is64 && op->crn == 10 && op->crm == 2 && op->opc1 == 0 && op->opc2 <= 1 &&
@@ -353,6 +358,8 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
     }
     if (m->block_watches)
         watch_block(m);
+    if (m->gic.irq_line && !m->a64 && a32_irq_check(m, va))
+        return;
 
     BlockInfo *b = &m->cache[cache_index(va, size)];
     bool fresh = false;

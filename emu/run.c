@@ -14,13 +14,24 @@ static double now_seconds(void)
 }
 
 /* Unicorn returns from uc_emu_start after a WFI (the PC past it) when nothing can wake the core
- * (measured). With an interrupt already pending the core resumes; with a timer armed the system
+ * (measured, AArch64 and AArch32). With an interrupt already pending the core resumes; with a timer armed the system
  * counter skips the idle time to its deadline, as a real core would sleep until it fires. */
-static bool wfi_wakes(Machine *m)
+static bool after_wfi(Machine *m)
 {
     uint32_t insn = 0;
+    uint16_t hw = 0;
     uint64_t pc = machine_pc(m);
-    if (!m->a64 || !fetch_code(m, pc - 4, &insn, 4) || insn != 0xd503207fu) /* A64 WFI */
+    if (m->a64)
+        return fetch_code(m, pc - 4, &insn, 4) && insn == 0xd503207fu; /* A64 WFI */
+    if (reg32(m, UC_ARM_REG_CPSR) & (1u << 5)) /* T32: WFI (0xbf30) or WFI.W (0xf3af 0x8003) */
+        return (fetch_code(m, pc - 2, &hw, 2) && hw == 0xbf30) ||
+               (fetch_code(m, pc - 4, &insn, 4) && insn == 0x8003f3afu);
+    return fetch_code(m, pc - 4, &insn, 4) && (insn & 0x0fffffffu) == 0x0320f003u && insn >> 28 != 0xf; /* A32 */
+}
+
+static bool wfi_wakes(Machine *m)
+{
+    if (!after_wfi(m))
         return false;
     if (m->gic.irq_line)
         return true;

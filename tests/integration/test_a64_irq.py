@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The GICv2 and the generic timer on tests/guests/a64_irq.S: a guest programs the virtual timer
-(PPI 27) through the GIC, sleeps in WFI and takes its interrupts at VBAR_EL1 + 0x280.
+(PPI 27) through the GIC, sleeps in WFI and takes its interrupts at VBAR_EL1 + 0x280; the same on
+AArch32 (a32_irq.S), and interrupts racing EL0 data aborts (a64_irq_el0.S).
 
 Expected values: GIC register semantics from IHI 0048B, timer semantics from DDI 0487 D11, the
 guest's own constants (PERIOD = 62500 ticks, COUNT = 5) and the machine's 62.5 MHz counter.
@@ -65,6 +66,27 @@ def test_counter_follows_the_cycle_model():
     assert start2 >= 2 * start1 - 1 and start1 > 0, (start1, start2)
 
 
+def test_aarch32_timer_interrupts():
+    """tests/guests/a32_irq.S on virt-a15: the same GIC and virtual timer through cp15 c14
+    (MRRC CNTVCT, MCRR CNTV_CVAL, MCR/MRC CNTV_CTL), IRQs taken at VBAR + 0x18 in IRQ mode"""
+    dump = os.path.join(TMP, "a32.bin")
+    image = os.path.join(GUEST_DIR, "a32_irq.bin")
+    r = mmuscope("--machine", "virt-a15", "--dump-phys", f"{results_addr('a32_irq'):#x},32,{dump}", image)
+    assert r.status == 0, r
+    with open(dump, "rb") as f:
+        taken, ids, first, last, freq, spurious, ctl, mode = struct.unpack("<8I", f.read())
+    assert taken == COUNT and r.stats["interrupts"] == COUNT and spurious == 0, (taken, spurious, r.stats)
+    assert ids == 1 << 27 and freq == FREQ
+    # CNTV_CTL in the handler: ENABLE (bit 0) | ISTATUS (bit 2), IMASK clear (B4.1.31)
+    assert ctl == 0b101, ctl
+    assert mode == 0x13, hex(mode)  # SPSR_irq: interrupted in SVC mode (the WFI loop)
+    # as on AArch64: the model's counter, first deadline = start (a few ticks) + PERIOD, then
+    # PERIOD apart; each WFI skips to the deadline
+    assert PERIOD <= first < PERIOD + 20, first
+    assert last - first == 4 * PERIOD or 4 * PERIOD <= last - first < 4 * PERIOD + 10, (first, last)
+    assert r.stats["wfi_idle"] == COUNT, r.stats
+
+
 def test_interrupt_racing_an_el0_data_abort():
     """tests/guests/a64_irq_el0.S: timer deadlines noticed at the start of an EL0 block that then
     faults. The IRQ is taken first (at the block boundary), returns to the load, and the load
@@ -86,4 +108,5 @@ def test_interrupt_racing_an_el0_data_abort():
 
 
 run_tests([test_timer_interrupts_through_the_gic, test_wfi_sleeps_until_the_deadline,
-           test_counter_follows_the_cycle_model, test_interrupt_racing_an_el0_data_abort])
+           test_counter_follows_the_cycle_model, test_aarch32_timer_interrupts,
+           test_interrupt_racing_an_el0_data_abort])
