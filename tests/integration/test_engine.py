@@ -205,5 +205,25 @@ def test_a32_pmccntr_mrc():
         assert struct.unpack("<4I", f.read()) == (0, 0, 0x5A, 0)
 
 
+def test_undefined_link_value_in_thumb_state():
+    """tests/guests/a32_undef.S: LR_und = the instruction + 4 in ARM state, + 2 in Thumb state for
+    16- and 32-bit instructions alike (ARM ARM B1.8.3 Table B1-7), SPSR.T as it was"""
+    import subprocess
+    guests = os.environ.get("MMUSCOPE_GUEST_DIR", "build/tests/guests")
+    nm = subprocess.run([os.environ.get("LLVM_NM", "llvm-nm"), os.path.join(guests, "a32_undef.elf")],
+                        capture_output=True, text=True, check=True).stdout
+    sym = {p[2]: int(p[0], 16) for p in (l.split() for l in nm.splitlines()) if len(p) == 3}
+    dump = os.path.join(TMP, "undef.bin")
+    r = mmuscope("--machine", "virt-a15", "--dump-phys", f"{sym['results']:#x},28,{dump}",
+                 os.path.join(guests, "a32_undef.bin"))
+    assert r.status == 0, r
+    with open(dump, "rb") as f:
+        count, *pairs = struct.unpack("<7I", f.read())
+    assert count == 3, (count, r)
+    got = list(zip(pairs[0::2], pairs[1::2]))
+    want = [(sym["a32_udf"] + 4, 0), (sym["t16_udf"] + 2, 0x20), (sym["t32_udf"] + 2, 0x20)]
+    assert got == want, ([tuple(map(hex, g)) for g in got], [tuple(map(hex, w)) for w in want])
+
+
 if __name__ == "__main__":
     run_tests([v for k, v in sorted(globals().items()) if k.startswith("test_")])
