@@ -237,6 +237,8 @@ void a64_vbar_changed(Machine *m, uint64_t vbar);
 void a64_set_virq(Machine *m, bool level);
 void a64_handle_pending_abort(Machine *m);
 void a64_handle_invalid_insn(Machine *m);
+/* A permission fault from a TLB entry (tlb_glue.c), the PC on the instruction pc */
+void a64_deliver_tlb_fault(Machine *m, uint64_t pc, const FaultRecord *f);
 
 /* loader.c */
 bool load_image(Machine *m, const char *path, char *err, size_t errlen);
@@ -283,5 +285,7 @@ bool exceptions_attach(Machine *m, char *err, size_t errlen);
 void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f);
 void handle_pending_abort(Machine *m);
 void handle_invalid_insn(Machine *m);
+/* A permission fault from a TLB entry (tlb_glue.c), the PC on the instruction pc */
+void deliver_tlb_fault(Machine *m, uint64_t pc, const FaultRecord *f);
 
 #endif
