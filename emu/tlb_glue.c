@@ -231,11 +231,13 @@ static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType 
  * guest instruction runs: the bytes a store overwrote (RAM only: a store to a device has had
  * its effect) and, on AArch64, the general and SIMD registers a load may have written.
  * A fetch is checked in the block hook before the block runs: a PC write there skips the block.
+ * AArch32 data accesses: the hook cannot read the PC (a32_access_pc finds the instruction).
  * Not delivered (the event says "delivered":false and the engine performs the access, which the
  * architecture also allows, as an entry may be evicted at any time): a fetch fault on the second
  * page of a block that crosses a page (AArch32 only: an A64 block never crosses a page), an
- * access inside a Thumb IT block (the engine does not end the block there), accesses of more
- * than 16 bytes. */
+ * AArch32 data access whose instruction a32_access_pc cannot decide (including any block with
+ * an IT instruction: the engine does not end a block inside an IT block), accesses of more than
+ * 16 bytes. */
 
 /* The engine's ids of X0..X30 and Q0..Q31 with pointers into u (X29 and X30 are not numbered
  * after X28 in unicorn/arm64.h). */
