@@ -24,7 +24,9 @@
  * Records: `results`, 8 words per exception: FSR, FAR, LR, SPSR, [FAR], r2, 0, 0.
  * `final`: [0x80e00000] after the retry, the count of times the instruction after the store
  * ran, r2 after the PL0 load, the count of times the instruction after it ran, r0 returned by
- * the function at 0x81200000, and the exception count.
+ * the function at 0x81200000, the exception count; then scenario 4 (a fault mmuscope does not
+ * deliver because it cannot decide which store of its block made it: the store happens, as if
+ * the entry had been evicted): [0x80e00000] after it and the exception count again.
  */
 	.syntax	unified
 	.arch	armv7-a
@@ -123,6 +125,38 @@ perm_call:
 	str	r0, [r7, #16]
 	str	r1, [r7, #20]
 
+	/* 4: scenario 1 again, in a block where the faulting store cannot be told apart */
+	mov	r4, #0x80000000
+	orr	r4, r4, #0x00e00000		@ 0x80e00000
+	ldr	r5, =l2 + 7 * 8
+	movw	r0, #0x0781			@ PL1 read-only, with the TLBI
+	movt	r0, #0x80e0
+	str	r0, [r5]
+	dsb	ishst
+	mcr	p15, 0, r4, c8, c7, 1		@ TLBIMVA
+	dsb	ish
+	isb
+	ldr	r2, [r4]			@ fills a read-only entry
+	movw	r0, #0x0701			@ read/write again, no TLBI
+	movt	r0, #0x80e0
+	str	r0, [r5]
+	dsb	ish
+	isb
+	movw	r2, #0x4444
+	.globl	ambiguous_store
+ambiguous_store:
+	str	r2, [r4]			@ the entry denies it, but see below: not delivered
+	add	r4, r4, #0			@ rewrites r4 (with its own value)
+	str	r2, [r4]			@ so this store is a candidate mmuscope cannot rule out
+	mcr	p15, 0, r4, c8, c7, 1		@ TLBIMVA
+	dsb	ish
+	isb
+	ldr	r3, [r4]
+	ldr	r1, =count
+	ldr	r1, [r1]
+	str	r3, [r7, #24]
+	str	r1, [r7, #28]
+
 	movw	r0, #8				@ PSCI SYSTEM_OFF
 	movt	r0, #0x8400
 	hvc	#0
@@ -206,7 +240,7 @@ results:
 	.fill	3 * 8, 4, 0
 	.globl	final
 final:
-	.fill	6, 4, 0
+	.fill	8, 4, 0
 
 	.section .text.el0, "ax"
 pl0_program:
