@@ -278,6 +278,18 @@ void a64_handle_pending_abort(Machine *m)
     take(m, EC_DABT_CUR, iss, pc, pc, x.fault.va, &x.fault);
 }
 
+/* A permission fault the TLB model raises from a cached entry (tlb_glue.c), called from the
+ * memory hook (data) or the block hook (fetch) with the PC on the instruction `pc`: delivered
+ * like the engine's own aborts (ESR_EL1.EC 0x24/0x25 or 0x20/0x21, FSC from f, WnR). */
+void a64_deliver_tlb_fault(Machine *m, uint64_t pc, const FaultRecord *f)
+{
+    uncount_block_tail(m, pc);
+    if (f->access == Access_Fetch)
+        take(m, EC_IABT_CUR, fault_esr_fsc(f), pc, pc, f->va, f);
+    else
+        take(m, EC_DABT_CUR, fault_esr_fsc(f) | (f->access == Access_Write ? ISS_WNR : 0), pc, pc, f->va, f);
+}
+
 void a64_handle_invalid_insn(Machine *m)
 {
     uint64_t pc = machine_pc(m);

@@ -33,10 +33,12 @@ static const struct {
     [Exc_IRQ] = {"irq", 0x18, 0x12},
 };
 
+/* The vector is fetched at PL1 whatever mode the exception comes from. */
 static bool vector_fetchable(Machine *m, uint64_t vec)
 {
-    uint32_t insn;
-    return fetch_code(m, vec, &insn, 4);
+    Xlate x;
+    machine_translate(m, vec, Access_Fetch, true, &x);
+    return (x.ok || !x.mmu_on) && physmem_ptr(&m->pm, x.mmu_on ? x.pa : vec, 4) != NULL;
 }
 
 /* Takes back the instructions of the current block from `pc` on: they did not complete. */
@@ -263,6 +265,14 @@ void handle_pending_abort(Machine *m)
     }
     uncount_from(m, pc);
     take_exception(m, Exc_DataAbort, pc, &f);
+}
+
+/* A permission fault the TLB model raises from a cached entry (tlb_glue.c), called from the
+ * memory hook (data) or the block hook (fetch) with the PC on the instruction `pc`. */
+void deliver_tlb_fault(Machine *m, uint64_t pc, const FaultRecord *f)
+{
+    uncount_from(m, pc);
+    take_exception(m, f->access == Access_Fetch ? Exc_PrefetchAbort : Exc_DataAbort, pc, f);
 }
 
 static bool is_hvc(uint32_t insn, bool thumb)

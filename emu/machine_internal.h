@@ -244,6 +244,8 @@ void a64_vbar_changed(Machine *m, uint64_t vbar);
 void a64_set_virq(Machine *m, bool level);
 void a64_handle_pending_abort(Machine *m);
 void a64_handle_invalid_insn(Machine *m);
+/* A permission fault from a TLB entry (tlb_glue.c), the PC on the instruction pc */
+void a64_deliver_tlb_fault(Machine *m, uint64_t pc, const FaultRecord *f);
 
 /* loader.c */
 bool load_image(Machine *m, const char *path, char *err, size_t errlen);
@@ -294,5 +296,7 @@ void handle_invalid_insn(Machine *m);
 /* AArch32: called at the start of the block at pc; takes the IRQ there when the GIC's line is
  * up and CPSR.I is clear (true: the PC moved to the vector, the block does not run). */
 bool a32_irq_check(Machine *m, uint64_t pc);
+/* A permission fault from a TLB entry (tlb_glue.c), the PC on the instruction pc */
+void deliver_tlb_fault(Machine *m, uint64_t pc, const FaultRecord *f);
 
 #endif

@@ -35,6 +35,18 @@ typedef struct RmapEntry {
     bool global;
 } RmapEntry;
 
+/* What a delivered permission fault's interrupted access did, undone at the next block
+ * (perm_fault_from_hit). */
+typedef struct PermUndo {
+    bool pending;
+    bool regs;                  /* AArch64 load: restore x[] and q[] */
+    int nbytes;                 /* store: bytes to put back */
+    uint8_t *host[16];
+    uint8_t old[16];
+    uint64_t x[31];
+    uint8_t q[32][16];
+} PermUndo;
+
 typedef struct Reported {
     uint64_t page;
     uint16_t asid;
@@ -57,6 +69,7 @@ struct TlbGlue {
     unsigned nreported;
     bool el0;                   /* the current block runs at EL0/PL0 (set per block) */
     bool check_perms;           /* long-descriptor regime: entries carry final permissions */
+    PermUndo undo;
 };
 
 static unsigned rmap_slot(uint64_t desc_pa)
@@ -201,23 +214,292 @@ static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType 
 }
 
 /* A hit on an entry that does not permit the access: hardware raises a permission fault from
- * the entry without walking. When the current tables permit it (the entry is stale: the
- * descriptor gained permissions without a TLBI), the engine re-walks and performs the access,
- * and Unicorn's hooks cannot abort an access in flight, so the run follows the engine (which
- * the architecture also allows, as an entry may be evicted at any time) and mmuscope reports
- * what the modelled TLB would do. */
-static void perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, const TlbResult *r)
+ * the entry without walking (the Arm ARM lets a TLB hold entries that cause permission faults;
+ * Linux arm64 relies on it and invalidates after relaxing a descriptor). When the current tables
+ * deny the access too, the engine raises that fault itself (and mmuscope delivers it): only an
+ * entry stricter than the current tables (the descriptor gained permissions without a TLBI) is
+ * left to this function, and it delivers the fault the engine would not raise.
+ *
+ * Measured on Unicorn 2.0.1 (shared/ENGINE.md): a UC_HOOK_MEM_READ/WRITE callback cannot stop
+ * the access it reports. When it writes the PC (or calls uc_emu_stop), the access still
+ * completes -- a store reaches memory; an A64 load writes its destination register (an A32 LDR
+ * does not: it loads into a temporary first) -- and the translation block ends right after it
+ * (QEMU's exit check follows every guest load/store): no base-register writeback, no later
+ * instruction. After a PC write execution continues at the new PC in the same uc_emu_start.
+ * So the fault is delivered from the hook (the PC moves to the vector), what the access did is
+ * recorded here before it happens, and undone at the start of the next block, before any other
+ * guest instruction runs: the bytes a store overwrote (RAM only: a store to a device has had
+ * its effect) and, on AArch64, the general and SIMD registers a load may have written.
+ * A fetch is checked in the block hook before the block runs: a PC write there skips the block.
+ * AArch32 data accesses: the hook cannot read the PC (a32_access_pc finds the instruction).
+ * Not delivered (the event says "delivered":false and the engine performs the access, which the
+ * architecture also allows, as an entry may be evicted at any time): a fetch fault on the second
+ * page of a block that crosses a page (AArch32 only: an A64 block never crosses a page), an
+ * AArch32 data access whose instruction a32_access_pc cannot decide (including any block with
+ * an IT instruction: the engine does not end a block inside an IT block), accesses of more than
+ * 16 bytes. */
+
+/* The engine's ids of X0..X30 and Q0..Q31 with pointers into u (X29 and X30 are not numbered
+ * after X28 in unicorn/arm64.h). */
+static int a64_reg_list(PermUndo *u, int ids[63], void *vals[63])
 {
+    for (int i = 0; i < 31; i++) {
+        ids[i] = i == 29 ? UC_ARM64_REG_X29 : i == 30 ? UC_ARM64_REG_X30 : UC_ARM64_REG_X0 + i;
+        vals[i] = &u->x[i];
+    }
+    for (int i = 0; i < 32; i++) {
+        ids[31 + i] = UC_ARM64_REG_Q0 + i;
+        vals[31 + i] = u->q[i];
+    }
+    return 63;
+}
+
+/* Records the bytes the store about to happen will overwrite (va .. va + size, through the
+ * current tables, which the engine uses). */
+static void save_store(Machine *m, PermUndo *u, uint64_t va, int size)
+{
+    u->nbytes = 0;
+    uint64_t page = UINT64_MAX, pa = 0;
+    for (int i = 0; i < size; i++) {
+        if ((va + (uint64_t)i) >> 12 != page) {
+            Xlate x;
+            page = (va + (uint64_t)i) >> 12;
+            machine_translate(m, va + (uint64_t)i, Access_Write, !m->tlbg->el0, &x);
+            pa = x.ok ? x.pa - (uint64_t)i : UINT64_MAX;
+        }
+        uint8_t *h = pa == UINT64_MAX ? NULL : physmem_ptr(&m->pm, pa + (uint64_t)i, 1);
+        if (!h)
+            continue; /* not RAM: a device write cannot be taken back */
+        u->host[u->nbytes] = h;
+        u->old[u->nbytes++] = *h;
+    }
+}
+
+/* The start of the block after a delivered permission fault: take back what the interrupted
+ * access did. */
+static void perm_undo_apply(Machine *m)
+{
+    PermUndo *u = &m->tlbg->undo;
+    u->pending = false;
+    for (int i = 0; i < u->nbytes; i++)
+        *u->host[i] = u->old[i];
+    if (u->regs) {
+        int ids[63];
+        void *vals[63];
+        uc_reg_write_batch(m->uc, ids, (void *const *)vals, a64_reg_list(u, ids, vals));
+    }
+}
+
+/* The value of AArch32 register `r` (a capstone id) as an address operand of the instruction
+ * at `pc`; false for registers that cannot be one. */
+static bool a32_reg_value(Machine *m, unsigned r, uint64_t pc, bool thumb, uint32_t *v)
+{
+    if (r == ARM_REG_PC) {
+        *v = (uint32_t)((pc & ~3ull) + (thumb ? 4 : 8)); /* Align(PC, 4) as a base (A32/T32) */
+        return true;
+    }
+    int n = r == ARM_REG_SP ? 13 : r == ARM_REG_LR ? 14 : r >= ARM_REG_R0 && r <= ARM_REG_R12 ? (int)(r - ARM_REG_R0) : -1;
+    if (n < 0)
+        return false;
+    *v = reg32(m, a32_gpr_reg((unsigned)n));
+    return true;
+}
+
+/* The bytes [*lo, *lo + *len) that a load/store instruction accesses with the current registers,
+ * and whether it writes; false if it is not one mmuscope can place. */
+static bool a32_insn_access(Machine *m, const cs_insn *in, bool thumb, uint32_t *lo, uint32_t *len, bool *write)
+{
+    const cs_arm *a = &in->detail->arm;
+    const char *mn = in->mnemonic;
+    bool vec = mn[0] == 'v';
+    const char *op = vec ? mn + 1 : mn;
+    if (!strncmp(op, "push", 4) || !strncmp(op, "pop", 3)) {
+        *write = op[1] == 'u';
+    } else if (op[0] == 's' && op[1] == 't') {
+        *write = true;
+    } else if (op[0] == 'l' && op[1] == 'd') {
+        *write = false;
+    } else {
+        return false;
+    }
+    uint32_t base;
+    switch (in->id) {
+    case ARM_INS_LDM: case ARM_INS_LDMIB: case ARM_INS_LDMDA: case ARM_INS_LDMDB:
+    case ARM_INS_STM: case ARM_INS_STMIB: case ARM_INS_STMDA: case ARM_INS_STMDB:
+    case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
+    case ARM_INS_PUSH: case ARM_INS_POP: case ARM_INS_VPUSH: case ARM_INS_VPOP: {
+        bool sp = in->id == ARM_INS_PUSH || in->id == ARM_INS_POP || in->id == ARM_INS_VPUSH || in->id == ARM_INS_VPOP;
+        int first = sp ? 0 : 1;
+        if (a->op_count <= first || (!sp && a->operands[0].type != ARM_OP_REG))
+            return false;
+        if (!a32_reg_value(m, sp ? ARM_REG_SP : (unsigned)a->operands[0].reg, in->address, thumb, &base))
+            return false;
+        uint32_t total = 0;
+        for (int i = first; i < a->op_count; i++)
+            total += a->operands[i].type == ARM_OP_REG && a->operands[i].reg >= ARM_REG_D0 &&
+                     a->operands[i].reg <= ARM_REG_D31 ? 8 : 4;
+        bool ib = in->id == ARM_INS_LDMIB || in->id == ARM_INS_STMIB;
+        bool da = in->id == ARM_INS_LDMDA || in->id == ARM_INS_STMDA;
+        bool db = in->id == ARM_INS_LDMDB || in->id == ARM_INS_STMDB || in->id == ARM_INS_VLDMDB ||
+                  in->id == ARM_INS_VSTMDB || in->id == ARM_INS_PUSH || in->id == ARM_INS_VPUSH;
+        *lo = ib ? base + 4 : da ? base - total + 4 : db ? base - total : base; /* B9.3.x LDM/STM forms */
+        *len = total;
+        return true;
+    }
+    default:
+        break;
+    }
+    int mi = -1;
+    for (int i = 0; i < a->op_count; i++)
+        if (a->operands[i].type == ARM_OP_MEM)
+            mi = i;
+    if (mi < 0)
+        return false;
+    const arm_op_mem *mem = &a->operands[mi].mem;
+    if (!a32_reg_value(m, mem->base, in->address, thumb, &base))
+        return false;
+    uint32_t addr = base;
+    bool post = a->writeback && mi + 1 < a->op_count; /* [Rn], #imm / [Rn], Rm: the base itself */
+    if (!post) {
+        if (mem->index != ARM_REG_INVALID) {
+            uint32_t idx;
+            if (!a32_reg_value(m, mem->index, in->address, thumb, &idx))
+                return false;
+            if (a->operands[mi].shift.type != ARM_SFT_INVALID && a->operands[mi].shift.type != ARM_SFT_LSL)
+                return false;
+            idx <<= a->operands[mi].shift.value & 31;
+            addr = mem->scale < 0 || a->operands[mi].subtracted ? addr - idx : addr + idx;
+        } else {
+            int32_t d = mem->disp;
+            addr = a->operands[mi].subtracted && d > 0 ? addr - (uint32_t)d : addr + (uint32_t)d;
+        }
+    }
+    switch (in->id) {
+    case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_LDREXD: case ARM_INS_STREXD: *len = 8; break;
+    case ARM_INS_LDRB: case ARM_INS_STRB: case ARM_INS_LDRSB: case ARM_INS_LDRBT: case ARM_INS_STRBT:
+    case ARM_INS_LDRSBT: case ARM_INS_LDREXB: case ARM_INS_STREXB: *len = 1; break;
+    case ARM_INS_LDRH: case ARM_INS_STRH: case ARM_INS_LDRSH: case ARM_INS_LDRHT: case ARM_INS_STRHT:
+    case ARM_INS_LDRSHT: case ARM_INS_LDREXH: case ARM_INS_STREXH: *len = 2; break;
+    case ARM_INS_VLDR: case ARM_INS_VSTR:
+        *len = a->operands[0].type == ARM_OP_REG && a->operands[0].reg >= ARM_REG_D0 &&
+               a->operands[0].reg <= ARM_REG_D31 ? 8 : 4;
+        break;
+    default: *len = 4; break;
+    }
+    *lo = addr;
+    return true;
+}
+
+/* The registers an A32/T32 load/store computes its address from (capstone ids, 0 = none). */
+static void a32_addr_regs(const cs_insn *in, unsigned r[2])
+{
+    const cs_arm *a = &in->detail->arm;
+    r[0] = r[1] = 0;
+    if (in->id == ARM_INS_PUSH || in->id == ARM_INS_POP || in->id == ARM_INS_VPUSH || in->id == ARM_INS_VPOP) {
+        r[0] = ARM_REG_SP;
+        return;
+    }
+    for (int i = 0; i < a->op_count; i++)
+        if (a->operands[i].type == ARM_OP_MEM) {
+            r[0] = a->operands[i].mem.base;
+            r[1] = a->operands[i].mem.index;
+            return;
+        }
+    if (a->op_count && a->operands[0].type == ARM_OP_REG)
+        r[0] = (unsigned)a->operands[0].reg; /* LDM/STM: the base */
+}
+
+/* AArch32: the instruction of the running block that made the access (va, size, write). Unicorn
+ * 2.0.1 does not update the PC before an A32/T32 load or store (measured: the memory hook reads
+ * the block's first address), so it is found by decoding the block. Candidates: the loads/stores
+ * of that direction whose bytes, computed from the current registers, hold va. The faulting
+ * instruction f is one (the engine stops right after its access, before any writeback, and no
+ * later instruction has run). The first candidate c1 is f unless an instruction between c1 and
+ * the last candidate rewrites a register c1's address comes from: if none does and c1 came
+ * before f, c1 made the same access through the same entry and would have faulted first.
+ * false when it cannot be decided (the fault is then not delivered) or the block holds an IT
+ * instruction (the engine does not end a block inside an IT block). */
+static bool a32_access_pc(Machine *m, uint64_t va, bool write, uint64_t *pc)
+{
+    if (!m->have_cur || !m->cs_ok)
+        return false;
+    const BlockInfo *b = &m->cur;
+    uint8_t code[4096];
+    if (b->size == 0 || b->size > sizeof code || !fetch_code(m, b->va, code, b->size))
+        return false;
+    csh h = b->thumb ? m->cs_thumb : m->cs_arm;
+    cs_insn *in;
+    size_t n = cs_disasm(h, code, b->size, b->va, 0, &in);
+    size_t first = SIZE_MAX, last = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        uint32_t lo, len;
+        bool w;
+        if (in[i].id == ARM_INS_IT)
+            ok = false;
+        else if (a32_insn_access(m, &in[i], b->thumb, &lo, &len, &w) && w == write && (uint32_t)va - lo < len) {
+            if (first == SIZE_MAX)
+                first = i;
+            last = i;
+        }
+    }
+    ok = ok && first != SIZE_MAX;
+    if (ok && last > first) {
+        unsigned ar[2];
+        a32_addr_regs(&in[first], ar);
+        for (size_t k = first; k < last && ok; k++) {
+            cs_regs rd, wr;
+            uint8_t nrd, nwr;
+            if (cs_regs_access(h, &in[k], rd, &nrd, wr, &nwr) != CS_ERR_OK) {
+                ok = false;
+                break;
+            }
+            for (unsigned j = 0; j < nwr; j++)
+                if ((ar[0] && wr[j] == ar[0]) || (ar[1] && wr[j] == ar[1]))
+                    ok = false;
+        }
+    }
+    if (ok)
+        *pc = in[first].address;
+    if (n)
+        cs_free(in, n);
+    return ok;
+}
+
+/* pc: the instruction; size: bytes of a data access (0: fetch). */
+static void deliver(Machine *m, uint64_t pc, const FaultRecord *f, int size)
+{
+    PermUndo *u = &m->tlbg->undo;
+    u->nbytes = 0;
+    u->regs = false;
+    if (f->access == Access_Write) {
+        save_store(m, u, f->va, size);
+    } else if (f->access == Access_Read && m->a64) {
+        int ids[63];
+        void *vals[63];
+        uc_reg_read_batch(m->uc, ids, vals, a64_reg_list(u, ids, vals));
+        u->regs = true;
+    }
+    u->pending = f->access != Access_Fetch;
+    if (m->a64)
+        a64_deliver_tlb_fault(m, pc, f);
+    else
+        deliver_tlb_fault(m, pc, f);
+}
+
+/* Returns whether the fault was delivered. */
+static bool perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, int size, bool first_page,
+                                const TlbResult *r)
+{
+    if (m->tlbg->undo.pending)
+        return false; /* the engine re-reporting the access already faulted (unaligned halves) */
     FaultRecord f = {.type = Fault_Permission, .level = r->e.level, .va = va,
                      .access = side == TLB_SIDE_FETCH ? Access_Fetch : side == TLB_SIDE_STORE ? Access_Write
                                                                                                : Access_Read};
-    /* The memory hook also runs for accesses the engine is about to fault on. When the tables
-     * deny the access too, the engine raises that fault itself (and mmuscope delivers it): only
-     * an entry stricter than the current tables is a divergence worth an event. */
     Xlate now;
     machine_translate(m, va, f.access, !m->tlbg->el0, &now);
     if (!now.ok)
-        return;
+        return false;
     uint32_t code;
     const char *reg;
     if (m->a64) {
@@ -232,11 +514,18 @@ static void perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, const Tlb
     }
     static const char *const sides[] = {"fetch", "read", "write"};
     int w = m->a64 ? 16 : 8;
-    event_emit(m->ev, Ev_TlbPermissionFault, machine_pc(m), m->insns,
+    uint64_t pc = machine_pc(m);
+    bool can = first_page && size <= 16;
+    if (can && !m->a64 && side != TLB_SIDE_FETCH)
+        can = a32_access_pc(m, va, side == TLB_SIDE_STORE, &pc);
+    event_emit(m->ev, Ev_TlbPermissionFault, pc, m->insns,
                "\"va\":\"0x%0*llx\",\"access\":\"%s\",\"el\":%d,\"cached_perms\":\"0x%02x\",\"level\":%d,"
-               "\"tlb_level\":%d,\"%s\":\"0x%x\",\"delivered\":false",
+               "\"tlb_level\":%d,\"%s\":\"0x%x\",\"delivered\":%s",
                w, (unsigned long long)va, sides[side], m->tlbg->el0 ? 0 : 1, r->e.perms, r->e.level, r->level,
-               reg, code);
+               reg, code, can ? "true" : "false");
+    if (can)
+        deliver(m, pc, &f, size);
+    return can;
 }
 
 static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
@@ -254,15 +543,18 @@ static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResul
 
 /* What a hit can reveal: a permission fault from the entry, a stale entry (rewritten
  * descriptor or reused ASID). Each check is one flag test unless its situation exists. */
-static inline void check_hit(Machine *m, TlbSide side, uint64_t va, uint16_t asid, const TlbResult *r)
+static inline bool check_hit(Machine *m, TlbSide side, uint64_t va, int size, bool first_page, uint16_t asid,
+                             const TlbResult *r)
 {
     TlbGlue *g = m->tlbg;
-    if (g->check_perms && !tlb_entry_permits(&r->e, side, g->el0))
-        perm_fault_from_hit(m, side, va, r);
+    if (g->check_perms && !tlb_entry_permits(&r->e, side, g->el0) &&
+        perm_fault_from_hit(m, side, va, size, first_page, r))
+        return true; /* delivered: the access does not happen */
     if (g->nsuspects)
         check_suspect(m, va, asid, r);
     if (g->nasid_suspects && !r->e.global && g->asid_suspect[asid])
         check_asid_reuse(m, va, asid, r);
+    return false;
 }
 
 /* A store to physical pa: did it rewrite a descriptor some TLB entry came from? */
@@ -301,7 +593,7 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
         TlbResult r;
         if (tlb_lookup(g->model, side, va, asid, 0, &r)) {
             pa = r.e.out_pa;
-            check_hit(m, side, va, asid, &r);
+            check_hit(m, side, va, size, true, asid, &r);
         } else {
             bool mapped;
             pa = walk_and_fill(m, side, va, write ? Access_Write : Access_Read, asid, &mapped);
@@ -309,13 +601,15 @@ static void on_access(uc_engine *uc, uc_mem_type type, uint64_t va, int size, in
     } else if (write && m->trace) {
         trace_rec_phys_store(m->trace, va, size);
     }
-    if (write)
+    if (write && !g->undo.pending) /* pending: the store is taken back */
         note_store(g, pa, size);
 }
 
 void tlb_glue_block(Machine *m, const BlockInfo *b)
 {
     TlbGlue *g = m->tlbg;
+    if (g->undo.pending)
+        perm_undo_apply(m);
     tlb_block_cost(g->model, b->classes);
     if (!machine_mmu_on(m)) {
         if (m->trace)
@@ -336,7 +630,8 @@ void tlb_glue_block(Machine *m, const BlockInfo *b)
         if (m->trace)
             trace_rec_access(m, m->trace, m->gen, TLB_SIDE_FETCH, pages[i], 0, asid);
         if (tlb_lookup(g->model, TLB_SIDE_FETCH, pages[i], asid, 0, &r)) {
-            check_hit(m, TLB_SIDE_FETCH, pages[i], asid, &r);
+            if (check_hit(m, TLB_SIDE_FETCH, pages[i], 0, i == 0, asid, &r))
+                return; /* a permission fault was delivered: the block does not run */
         } else {
             bool mapped;
             walk_and_fill(m, TLB_SIDE_FETCH, pages[i], Access_Fetch, asid, &mapped);

@@ -11,10 +11,7 @@
  *   4. rewrite l2[7] back to 0x81000000 with the TLBI this time; read -> no event
  * Around step 5 (a loop of 1000 iterations) PMCCNTR_EL0 is read twice; both values and the
  * values read in steps 1-4 are stored in `results`.
- *   6. make l2[7] read-only (AP[2:1] = 0b10) with the TLBI; read (fills a read-only entry);
- *      rewrite it read/write without TLBI; store at `perm_store` -> the model's entry denies the
- *      write: a `tlb_permission_fault` event (the engine re-walks and performs it); TLBI; store
- *      again -> a fresh walk, no event.
+ *   6. (permission faults from a cached entry: tests/guests/a64_perm.S)
  *   7. ASID reuse: l2[7] made nG (bit 11) with the TLBI; TTBR0 = l1 | ASID 5; read (fills an
  *      ASID-5 entry for PA 0x81000000); TTBR0 = l1b | ASID 5, the same ASID with other tables
  *      (l1b/l2b: as l1/l2 but l2b[7] -> 0x81200000), ISB, no TLBI; read -> the model's entry
@@ -86,23 +83,6 @@ _start:
 	stp	x4, x7, [x20]
 	b	3f				// end the block: the read above costs only its own
 3:
-	ldr	x14, =0x0060000081000781	// 6: AP[2:1] = 0b10 (bits 7:6): EL1 read-only
-	str	x14, [x11]
-	dsb	ishst
-	tlbi	vae1, x3
-	dsb	ish
-	isb
-	ldr	x2, [x10]			// fills a read-only entry
-	str	x12, [x11]			// read/write again, no TLBI
-	dsb	ish
-	.globl	perm_store
-perm_store:
-	str	x2, [x10]			// hit on the read-only entry
-	tlbi	vae1, x3
-	dsb	ish
-	isb
-	str	x2, [x10]			// walks: read/write, no event
-
 	add	x20, x20, #16			// 7: after the two cycle counts
 	ldr	x15, =0x0060000081000f01	// l2[7] nG -> 0x81000000
 	str	x15, [x11]
