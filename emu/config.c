@@ -115,6 +115,9 @@ bool config_set(MachineConfig *c, const char *key, const char *v, char *err, siz
         }
     } else if (!strcmp(key, "limits.max_insns")) NUM(c->max_insns);
     else if (!strcmp(key, "limits.stop_at")) NUM(c->stop_at);
+    else if (!strcmp(key, "limits.stop_console")) {
+        if (!copy_str(c->stop_console, sizeof c->stop_console, v)) goto toolong;
+    }
     else if (!strcmp(key, "limits.timeout")) {
         char *end;
         errno = 0;

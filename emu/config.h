@@ -24,6 +24,7 @@ typedef struct MachineConfig {
     uint64_t uart_base;
     PsciConduit psci;
     char bootargs[1024];
+    char stop_console[256]; /* limits.stop_console: end the run when a console line contains it */
     uint64_t gic_dist_base; /* GICv2 distributor (0: no GIC) */
     uint64_t gic_cpu_base;  /* GICv2 CPU interface */
     uint64_t timer_freq;    /* generic timer: CNTFRQ, Hz */

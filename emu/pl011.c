@@ -31,6 +31,12 @@ void pl011_flush(Machine *m)
         event_emit(m->ev, Ev_ConsoleLine, machine_pc(m), m->insns, "\"text\":\"%s\"", esc);
         fwrite(m->uart.line, 1, m->uart.len, stdout);
         m->uart.len = 0;
+        /* --stop-on-console: lines are cut at the buffer's size, so TEXT must not span a cut */
+        if (m->cfg.stop_console[0] && strstr(text, m->cfg.stop_console) && m->reason == Exit_None) {
+            char why[320];
+            snprintf(why, sizeof why, "the console printed \"%s\"", m->cfg.stop_console);
+            machine_request_stop(m, why);
+        }
     }
     fflush(stdout);
 }

@@ -31,7 +31,7 @@ typedef struct RunArgs {
     const char *events, *stats, *image, *core;
     uint64_t vas[MAX_VAS];
     int nvas;
-    const char *max_insns, *timeout, *stop_at;
+    const char *max_insns, *timeout, *stop_at, *stop_console;
     DumpReq dumps[8];
     int ndumps;
     const char *events_only;
@@ -151,6 +151,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         {"snapshot", required_argument, 0, 'W'}, {"png", required_argument, 0, 'P'},
         {"png-layout", no_argument, 0, 'L'}, {"map", no_argument, 0, 'M'},
         {"map-frames", required_argument, 0, 'F'}, {"png-hover", required_argument, 0, 'H'}, {"trace", required_argument, 0, 'R'},
+        {"stop-on-console", required_argument, 0, 'C'},
         {0, 0, 0, 0}};
     const char *cmd = a->linux ? "boot-linux" : "run";
     int c;
@@ -176,6 +177,7 @@ static bool parse_args(int argc, char **argv, RunArgs *a)
         case 'n': a->max_insns = optarg; break;
         case 'T': a->timeout = optarg; break;
         case 'A': a->stop_at = optarg; break;
+        case 'C': a->stop_console = optarg; break;
         case 'O': a->events_only = optarg; break;
         case 'R': a->trace = optarg; break;
         case 'd':
@@ -285,6 +287,10 @@ static bool build_config(const RunArgs *a, MachineConfig *cfg)
     }
     if (a->stop_at && !config_set(cfg, "limits.stop_at", a->stop_at, err, sizeof err)) {
         cli_error("--stop-at: %s", err);
+        return false;
+    }
+    if (a->stop_console && !config_set(cfg, "limits.stop_console", a->stop_console, err, sizeof err)) {
+        cli_error("--stop-on-console: %s", err);
         return false;
     }
     if (a->timeout && !config_set(cfg, "limits.timeout", a->timeout, err, sizeof err)) {

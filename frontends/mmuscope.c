@@ -32,7 +32,8 @@ static void usage(FILE *f)
 {
     fputs("usage: mmuscope run [--machine NAME|PATH] [--set SECTION.KEY=VALUE]... [--events FILE]\n"
           "                    [--stats FILE] [--translate VA[,VA...]] [--max-insns N]\n"
-          "                    [--timeout SECONDS] [--stop-at PC] [--dump-phys ADDR,LEN,FILE]\n"
+          "                    [--timeout SECONDS] [--stop-at PC] [--stop-on-console TEXT]\n"
+          "                    [--dump-phys ADDR,LEN,FILE]\n"
           "                    [--snapshot exit|mmu_enable|pc:ADDR|insn:N --png FILE [--png-layout] [--png-hover VA]]...\n"
           "                    [--map [--map-frames N]] [--trace FILE] IMAGE\n"
           "       mmuscope boot-linux [--machine NAME|PATH] --kernel PATH [--initrd PATH] [--append ARGS]\n"
