@@ -124,7 +124,8 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     set_reg32(m, UC_ARM_REG_CPSR, ncpsr);
     set_reg32(m, UC_ARM_REG_SPSR, cpsr);
     set_reg32(m, UC_ARM_REG_LR, (uint32_t)lr);
-    set_reg32(m, UC_ARM_REG_PC, (uint32_t)vec);
+    /* Unicorn takes the Thumb state from bit 0 of a PC write (ENGINE.md) */
+    set_reg32(m, UC_ARM_REG_PC, (uint32_t)vec | ((ncpsr & CPSR_T) ? 1u : 0u));
 }
 
 /* The GIC's output on an AArch32 CPU: Unicorn 2.0.1 has no IRQ input for one, so the line is
@@ -241,7 +242,9 @@ void handle_pending_abort(Machine *m)
                      reproduced ? "attributed to an address" : "reproduced");
         return;
     }
-    set_reg32(m, UC_ARM_REG_PC, (uint32_t)pc);
+    /* bit 0 keeps the Thumb state: a PC write without it switched Debian's armhf user space
+     * (Thumb-2) to ARM state at its first data abort, and every process died of SIGILL */
+    set_reg32(m, UC_ARM_REG_PC, (uint32_t)pc | (thumb ? 1u : 0u));
     const Access *a = &m->probe[m->nprobe - 1];
     bool mapped;
     FaultRecord f = walk_fault(m, a->va, (unsigned)a->size, a->write ? Access_Write : Access_Read, &mapped);
@@ -301,7 +304,7 @@ void handle_invalid_insn(Machine *m)
         if (m->regs.sctlr & SCTLR_M)
             m->insns_mmu_on++;
         m->have_cur = false;
-        set_reg32(m, UC_ARM_REG_PC, (uint32_t)pc + 4);
+        set_reg32(m, UC_ARM_REG_PC, ((uint32_t)pc + 4) | (thumb ? 1u : 0u));
         psci_call(m, pc);
         return;
     }

@@ -205,24 +205,28 @@ def test_a32_pmccntr_mrc():
         assert struct.unpack("<4I", f.read()) == (0, 0, 0x5A, 0)
 
 
-def test_undefined_link_value_in_thumb_state():
-    """tests/guests/a32_undef.S: LR_und = the instruction + 4 in ARM state, + 2 in Thumb state for
-    16- and 32-bit instructions alike (ARM ARM B1.8.3 Table B1-7), SPSR.T as it was"""
+def test_exceptions_from_thumb_state():
+    """tests/guests/a32_thumb.S: LR_und = the instruction + 4 in ARM state, + 2 in Thumb state for
+    16- and 32-bit instructions alike (ARM ARM B1.8.3 Table B1-7), SPSR.T as it was; a data
+    abort in Thumb state has SPSR.T = 1 and returns to Thumb code"""
     import subprocess
     guests = os.environ.get("MMUSCOPE_GUEST_DIR", "build/tests/guests")
-    nm = subprocess.run([os.environ.get("LLVM_NM", "llvm-nm"), os.path.join(guests, "a32_undef.elf")],
+    nm = subprocess.run([os.environ.get("LLVM_NM", "llvm-nm"), os.path.join(guests, "a32_thumb.elf")],
                         capture_output=True, text=True, check=True).stdout
     sym = {p[2]: int(p[0], 16) for p in (l.split() for l in nm.splitlines()) if len(p) == 3}
     dump = os.path.join(TMP, "undef.bin")
-    r = mmuscope("--machine", "virt-a15", "--dump-phys", f"{sym['results']:#x},28,{dump}",
-                 os.path.join(guests, "a32_undef.bin"))
+    r = mmuscope("--machine", "virt-a15", "--dump-phys", f"{sym['results']:#x},40,{dump}",
+                 os.path.join(guests, "a32_thumb.bin"))
     assert r.status == 0, r
     with open(dump, "rb") as f:
-        count, *pairs = struct.unpack("<7I", f.read())
+        count, *pairs = struct.unpack("<7I", f.read(28))
+        abort_lr, abort_t, marker = struct.unpack("<3I", f.read(12))
     assert count == 3, (count, r)
     got = list(zip(pairs[0::2], pairs[1::2]))
     want = [(sym["a32_udf"] + 4, 0), (sym["t16_udf"] + 2, 0x20), (sym["t32_udf"] + 2, 0x20)]
     assert got == want, ([tuple(map(hex, g)) for g in got], [tuple(map(hex, w)) for w in want])
+    assert (abort_lr, abort_t) == (sym["t16_ldr"] + 8, 0x20), (hex(abort_lr), abort_t)
+    assert marker == 0x5A  # the T16 movs after the load ran, in Thumb state
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /*
- * a32_undef: the link value of Undefined Instruction exceptions taken from Thumb state
- * (tests/integration/test_engine.py). Loaded raw at 0x80008000 on virt-a15, MMU off.
+ * a32_thumb: exceptions taken from Thumb state (tests/integration/test_engine.py). Loaded raw
+ * at 0x80008000 on virt-a15. The MMU is turned on with one short-descriptor section: VA =
+ * PA 0x80000000..0x800fffff (AP = 11, domain 0 client); every other VA faults.
  * ARM ARM (DDI 0406C) B1.8.3 Table B1-7: LR_und = the instruction's address + 4 in ARM state
  * and + 2 in Thumb state, for 16-bit and 32-bit Thumb instructions alike (Linux's
  * __und_usr_thumb reads the first halfword of a T32 instruction at LR - 2).
@@ -8,6 +9,9 @@
  * (its width is known to this test: the handler adds results' `skip` word).
  * results: [0] count, then (LR, SPSR) for: 1. A32 UDF at a32_udf, 2. T16 UDF at t16_udf,
  * 3. T32 UDF.W at t32_udf.
+ * Then a data abort in Thumb state: the T16 `ldr r0, [r1]` at t16_ldr with r1 = 0x40000000
+ * takes a section translation fault; LR_abt = t16_ldr + 8 (Table B1-7, both states). The abort handler stores LR and SPSR.T in abort[0..1] and returns to the next
+ * instruction (LR - 6, a T16 `movs r5, #0x5a`), which must run in Thumb state: abort[2] = r5.
  */
 	.syntax	unified
 	.arch	armv7-a
@@ -18,9 +22,27 @@ _start:
 	ldr	sp, =stack_top
 	cps	#0x1b				@ Undefined mode: its own SP
 	ldr	sp, =und_stack_top
+	cps	#0x17				@ Abort mode: its own SP
+	ldr	sp, =abt_stack_top
 	cps	#0x13
 	ldr	r0, =vectors
 	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
+	isb
+	ldr	r0, =ttb
+	ldr	r1, =0x80000c02			@ section 0x800: PA 0x80000000, AP = 11, domain 0
+	add	r2, r0, #(0x800 * 4)
+	str	r1, [r2]
+	mcr	p15, 0, r0, c2, c0, 0		@ TTBR0
+	mov	r1, #0
+	mcr	p15, 0, r1, c2, c0, 2		@ TTBCR = 0
+	mov	r1, #1
+	mcr	p15, 0, r1, c3, c0, 0		@ DACR: domain 0 client
+	mcr	p15, 0, r1, c8, c7, 0		@ TLBIALL
+	dsb
+	isb
+	mrc	p15, 0, r1, c1, c0, 0
+	orr	r1, r1, #1			@ SCTLR.M
+	mcr	p15, 0, r1, c1, c0, 0
 	isb
 	ldr	r10, =results
 	mov	r11, #0				@ bytes to skip past LR on return
@@ -45,7 +67,16 @@ t16_udf:
 	.globl	t32_udf
 t32_udf:
 	udf.w	#0
+	mov	r1, #0x40000000			@ no section there
+	movs	r5, #0
+	.globl	t16_ldr
+t16_ldr:
+	ldr	r0, [r1]			@ alignment fault
+	movs	r5, #0x5a			@ the abort handler returns here, in Thumb state
+	ldr	r1, =abort
+	str	r5, [r1, #8]
 	bx	lr
+	.ltorg
 	.arm
 
 und_handler:
@@ -63,12 +94,25 @@ und_handler:
 	add	lr, lr, r11
 	movs	pc, lr
 
+abt_handler:
+	push	{r0-r2}
+	ldr	r1, =abort
+	str	lr, [r1]
+	mrs	r2, spsr
+	and	r2, r2, #0x20			@ T
+	str	r2, [r1, #4]
+	pop	{r0-r2}
+	subs	pc, lr, #6			@ t16_ldr + 2: past the 16-bit load
+
 	.ltorg
 	.balign	32
 vectors:
 	b	.
 	b	und_handler			@ +0x04 undefined
-	.rept	6
+	b	.
+	b	.
+	b	abt_handler			@ +0x10 data abort
+	.rept	3
 	b	.
 	.endr
 
@@ -76,8 +120,16 @@ vectors:
 	.globl	results
 results:
 	.fill	7, 4, 0
+	.globl	abort
+abort:
+	.fill	3, 4, 0
 	.balign	8
 	.fill	128, 1, 0
 und_stack_top:
 	.fill	128, 1, 0
+abt_stack_top:
+	.fill	128, 1, 0
+	.balign	16384
+ttb:
+	.fill	4096, 4, 0
 stack_top:
