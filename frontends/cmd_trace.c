@@ -571,11 +571,8 @@ static int replay_one(const char *path, const TlbConfig *c, TlbModel **out, doub
         return -1;
     }
     TraceReplay rp = {.m = m};
-    TraceRec rec;
-    int k;
     double t0 = now_s();
-    while ((k = trace_reader_next(r, &rec, err, sizeof err)) > 0)
-        trace_replay_record(&rp, &rec);
+    int k = trace_replay_run(r, &rp, err, sizeof err);
     *secs = now_s() - t0;
     *accesses = rp.accesses;
     trace_reader_close(r);

@@ -197,6 +197,11 @@ typedef struct TraceReplay {
     unsigned reads;
 } TraceReplay;
 void trace_replay_record(TraceReplay *rp, const TraceRec *rec);
+/* Replays every record of r from where it stands (normally just opened) through rp->m: the
+ * same final model state and rp->accesses/insns as trace_replay_record on each record of
+ * trace_reader_next, faster (see trace_format.c). rp->hit, hit_level and reads are not kept.
+ * Returns 0 at a clean end, -1 on damage (err as trace_reader_next's). */
+int trace_replay_run(TraceReader *r, TraceReplay *rp, char *err, size_t errlen);
 
 /* Loads the preset NAME|PATH, or the recorded preset text when name_or_path is NULL,
  * then applies SECTION.KEY=VALUE overrides (tlb. prefix allowed; "main" = main_tlb). */
