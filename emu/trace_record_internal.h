@@ -20,10 +20,22 @@ typedef struct TraceXEntry {
     TraceXlate x;
 } TraceXEntry;
 
+/* The cached walks that read a descriptor from a RAM page: in epoch `epoch` (another epoch: none),
+ * the cache slots of up to TRACE_DP_SLOTS of them, or `many`. A listed slot may since hold another
+ * walk (slots are not unlisted when refilled); every valid walk that read from the page is listed
+ * (or many is set). */
+#define TRACE_DP_SLOTS 6
+typedef struct TraceDescPage {
+    uint64_t epoch;
+    uint16_t n, many;
+    uint16_t slot[TRACE_DP_SLOTS];
+} TraceDescPage;
+
 typedef struct TraceWEntry { /* a decoded block's record, built once per decode */
     uint64_t va, gen;
     uint32_t size;
     bool valid, el0;
+    uint64_t cookie;    /* trace_w_block's answer for tb (0: none yet) */
     TraceBlock tb;
 } TraceWEntry;
 
@@ -32,7 +44,7 @@ typedef struct TraceRecorder {
     uint64_t gen, epoch;        /* epoch: cached walks of another epoch are void */
     bool have_regs;             /* AArch64: the walker's registers at the last new epoch */
     struct { uint64_t sctlr, tcr, ttbr0, ttbr1, mair; } regs;
-    uint8_t *desc_pages;        /* per RAM page: the walker read a descriptor there */
+    TraceDescPage *dp;          /* per RAM page: cached walks that read a descriptor there */
     uint64_t ram_base, ram_pages;
     bool el0, mmu_on;
     bool ctx_dirty;             /* el0/mmu_on changed since the last context given to the writer */
@@ -54,14 +66,20 @@ static inline unsigned trace_xc_index(uint64_t page)
 void trace_rec_access_slow(struct Machine *m, int side, uint64_t va, int size, uint16_t asid);
 void trace_rec_block_slow(struct Machine *m, const struct BlockInfo *b, bool el0, bool mmu_on);
 
-/* A store to physical pa: a page the walker read descriptors from voids every cached walk. */
+void trace_rec_desc_store(TraceRecorder *rc, uint64_t page);
+
+/* A store to physical pa: the cached walks that read a descriptor from its page are void (the
+ * slots listed for the page, or every cached walk: a new epoch). Stores to pages no cached walk
+ * read from (page tables being built, tables of other address spaces) void nothing. */
 static inline void trace_rec_store_pa(TraceRecorder *rc, uint64_t pa, int size)
 {
     uint64_t lo = (pa - rc->ram_base) >> 12, hi = (pa + (uint64_t)(size ? size - 1 : 0) - rc->ram_base) >> 12;
     if (pa < rc->ram_base || hi >= rc->ram_pages)
         return;
-    if (rc->desc_pages[lo] || rc->desc_pages[hi])
-        rc->epoch++;
+    if (rc->dp[lo].epoch == rc->epoch)
+        trace_rec_desc_store(rc, lo);
+    if (hi != lo && rc->dp[hi].epoch == rc->epoch)
+        trace_rec_desc_store(rc, hi);
 }
 
 /* a TLB lookup the live model is about to make (side: TlbSide); gen: the machine's

@@ -38,7 +38,7 @@ static const uint32_t K256[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void sha_block(TraceSha256 *s, const uint8_t *b)
+static void sha_block_c(uint32_t *hs, const uint8_t *b)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
@@ -48,7 +48,7 @@ static void sha_block(TraceSha256 *s, const uint8_t *b)
         uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
         w[i] = w[i - 16] + s0 + w[i - 7] + s1;
     }
-    uint32_t a = s->h[0], bb = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
+    uint32_t a = hs[0], bb = hs[1], c = hs[2], d = hs[3], e = hs[4], f = hs[5], g = hs[6], h = hs[7];
     for (int i = 0; i < 64; i++) {
         uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
         uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & bb) ^ (a & c) ^ (bb & c));
@@ -61,9 +61,70 @@ static void sha_block(TraceSha256 *s, const uint8_t *b)
         bb = a;
         a = t1 + t2;
     }
-    s->h[0] += a; s->h[1] += bb; s->h[2] += c; s->h[3] += d;
-    s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+    hs[0] += a; hs[1] += bb; hs[2] += c; hs[3] += d;
+    hs[4] += e; hs[5] += f; hs[6] += g; hs[7] += h;
 }
+
+static void sha_blocks_c(uint32_t *hs, const uint8_t *b, size_t n)
+{
+    for (; n; n--, b += 64)
+        sha_block_c(hs, b);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+/* The same compression with the SHA extensions (Intel SDM: SHA256RNDS2 does two rounds on the
+ * state held as ABEF / CDGH, SHA256MSG1 and SHA256MSG2 the message schedule four words at a
+ * time). About five times the portable loop; used when CPUID.(EAX=7,ECX=0):EBX bit 29 says so. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void sha_blocks_ni(uint32_t *hs, const uint8_t *b, size_t n)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)hs), hgfe = _mm_loadu_si128((const __m128i *)(hs + 4));
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1), efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8), cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+    for (; n; n--, b += 64) {
+        __m128i s0 = abef, s1 = cdgh, w[4];
+        for (int i = 0; i < 16; i++) {
+            __m128i x;
+            if (i < 4) {
+                x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(b + 16 * i)), bswap);
+            } else { /* W[t-16] + s0(W[t-15]), + W[t-7], + s1(W[t-2]) */
+                x = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+                x = _mm_sha256msg2_epu32(x, w[(i + 3) & 3]);
+            }
+            w[i & 3] = x;
+            __m128i k = _mm_add_epi32(x, _mm_loadu_si128((const __m128i *)(K256 + 4 * i)));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(k, 0x0e));
+        }
+        abef = _mm_add_epi32(abef, s0);
+        cdgh = _mm_add_epi32(cdgh, s1);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1b), dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+    _mm_storeu_si128((__m128i *)hs, _mm_blend_epi16(feba, dchg, 0xf0));
+    _mm_storeu_si128((__m128i *)(hs + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool cpu_has_sha(void)
+{
+    unsigned a, b, c, d;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+}
+#endif
+
+static void (*sha_blocks)(uint32_t *hs, const uint8_t *b, size_t n);
+
+void trace_sha256_use_portable(bool portable)
+{
+    sha_blocks = sha_blocks_c;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (!portable && cpu_has_sha())
+        sha_blocks = sha_blocks_ni;
+#endif
+}
+
 
 void trace_sha256_init(TraceSha256 *s)
 {
@@ -77,15 +138,23 @@ void trace_sha256_init(TraceSha256 *s)
 void trace_sha256_update(TraceSha256 *s, const void *data, size_t len)
 {
     const uint8_t *p = data;
+    if (!sha_blocks)
+        trace_sha256_use_portable(false);
     s->len += len;
     while (len) {
+        if (!s->nbuf && len >= 64) { /* whole blocks straight from the input */
+            sha_blocks(s->h, p, len / 64);
+            p += len & ~(size_t)63;
+            len &= 63;
+            continue;
+        }
         size_t k = 64 - s->nbuf < len ? 64 - s->nbuf : len;
         memcpy(s->buf + s->nbuf, p, k);
         s->nbuf += k;
         p += k;
         len -= k;
         if (s->nbuf == 64) {
-            sha_block(s, s->buf);
+            sha_blocks(s->h, s->buf, 1);
             s->nbuf = 0;
         }
     }
@@ -234,6 +303,7 @@ static void w_reset_tables(TraceWriter *w)
 {
     memset(w->xvalid, 0, sizeof w->xvalid);
     memset(w->bvalid, 0, sizeof w->bvalid);
+    memset(w->h.bver, 0, sizeof w->h.bver);
     for (int s = 0; s < TLB_SIDE_COUNT; s++) {
         w->h.last_slot[s] = -1;
         w->h.last_va[s] = 0;
@@ -253,7 +323,6 @@ static void w_context_rec(TraceWriter *w)
     p[k++] = (uint8_t)(w->el0 | w->mmu_on << 1);
     w->h.n += k;
     w->h.nrec++;
-    w->h.records++;
     w->ctx_in_chunk = true;
 }
 
@@ -269,6 +338,7 @@ static void w_flush(TraceWriter *w)
     w_write(w, h, sizeof h);
     w_write(w, w->buf, w->h.n);
     w->tot.chunks++;
+    w->h.records += w->h.nrec;
     w->h.n = 0;
     w->h.nrec = 0;
     w_reset_tables(w);
@@ -289,7 +359,6 @@ static inline void w_end(TraceWriter *w, size_t k)
 {
     w->h.n += k;
     w->h.nrec++;
-    w->h.records++;
 }
 
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen)
@@ -440,7 +509,7 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
     w_end(w, k);
 }
 
-void trace_w_block(TraceWriter *w, const TraceBlock *b)
+uint64_t trace_w_block(TraceWriter *w, const TraceBlock *b)
 {
     uint8_t *p = w_begin(w);
     unsigned s = bslot(b->va);
@@ -463,12 +532,14 @@ void trace_w_block(TraceWriter *w, const TraceBlock *b)
         k += 4;
         w->bt[s] = *b;
         w->bvalid[s] = 1;
+        w->h.bver[s] = ++w->h.bseq;
     }
     w->h.last_bslot = (int)s;
     w->h.last_bninsns = b->ninsns;
     w->h.blocks++;
     w->h.insns += b->ninsns;
     w_end(w, k);
+    return w->h.bver[s] << 8 | s;
 }
 
 void trace_w_context(TraceWriter *w, uint16_t asid, bool el0, bool mmu_on)

@@ -33,6 +33,9 @@ typedef struct TraceSha256 {
 void trace_sha256_init(TraceSha256 *s);
 void trace_sha256_update(TraceSha256 *s, const void *data, size_t len);
 void trace_sha256_final(TraceSha256 *s, uint8_t out[32]);
+/* The compression function: the SHA extensions when the CPU has them (the default), or the
+ * portable C loop (true; for the tests, which check both). */
+void trace_sha256_use_portable(bool portable);
 /* SHA-256 of a file as 64 hex digits; false (and err) when it cannot be read */
 bool trace_sha256_file(const char *path, char hex[65], char *err, size_t errlen);
 /* LEB128 unsigned varint: bytes written (<= 10) / bytes read (0: truncated or too long) */
@@ -106,13 +109,15 @@ typedef struct TraceWriter TraceWriter;
 typedef struct TraceWriterHot {
     uint8_t *buf;
     size_t n;           /* bytes of the current chunk */
-    uint32_t nrec;      /* records of the current chunk */
+    uint32_t nrec;      /* records of the current chunk (added to records at its end) */
     int last_slot[TLB_SIDE_COUNT];
     uint64_t last_va[TLB_SIDE_COUNT], last_id[TLB_SIDE_COUNT];
     uint64_t records, accesses;
     int last_bslot;             /* the previous block record's slot (-1: none in this chunk) */
     uint32_t last_bninsns;
     uint64_t blocks, insns;
+    uint64_t bseq;              /* versions given to block slots so far */
+    uint64_t bver[TRACE_BSLOTS]; /* the version of what each block slot holds; 0: nothing */
 } TraceWriterHot;
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen);
 /* id: nonzero and the same only for the same translation content (lets the writer skip the
@@ -138,11 +143,35 @@ static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t v
     w->last_va[side] = va;
     w->n += k;
     w->nrec++;
-    w->records++;
     w->accesses++;
     return true;
 }
-void trace_w_block(TraceWriter *w, const TraceBlock *b);
+/* Writes a block record; returns a cookie for trace_w_block_held (nonzero), naming the slot that
+ * now holds b and the version of its content. */
+uint64_t trace_w_block(TraceWriter *w, const TraceBlock *b);
+/* The block that an earlier trace_w_block returned `cookie` for (with ninsns instructions)
+ * again, when the writer's table still holds it: written by slot (no comparison) and true;
+ * false (nothing written) otherwise: call trace_w_block then. */
+static inline bool trace_w_block_held(TraceWriter *w_, uint64_t cookie, uint32_t ninsns)
+{
+    TraceWriterHot *w = (TraceWriterHot *)w_;
+    unsigned s = (unsigned)(cookie & 0xff);
+    if (!cookie || w->bver[s] != cookie >> 8 || w->n > 65536 - 640)
+        return false;
+    if (w->last_bslot == (int)s) {
+        w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
+    } else {
+        w->buf[w->n] = 0x81; /* OP_BLOCK_REF, slot */
+        w->buf[w->n + 1] = (uint8_t)s;
+        w->n += 2;
+        w->last_bslot = (int)s;
+        w->last_bninsns = ninsns;
+    }
+    w->nrec++;
+    w->blocks++;
+    w->insns += ninsns;
+    return true;
+}
 /* The block of the previous trace_w_block again; false (nothing written) when the writer
  * cannot say so in one byte (a new chunk began): call trace_w_block then. */
 static inline bool trace_w_block_again(TraceWriter *w_)
@@ -152,7 +181,6 @@ static inline bool trace_w_block_again(TraceWriter *w_)
         return false;
     w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
     w->nrec++;
-    w->records++;
     w->blocks++;
     w->insns += w->last_bninsns;
     return true;

@@ -41,10 +41,10 @@ static void test_crc(void)
     bool all = true;
     for (size_t n = 0; n <= sizeof buf; n += 37)
         all &= trace_crc32(0, buf + (n % 7), n - (n % 7)) == crc_bitwise(buf + (n % 7), n - (n % 7));
-    tap_ok(all, "slicing-by-8 crc32 = bit-by-bit crc32 at 28 lengths and unaligned starts");
+    tap_ok(all, "zlib's crc32 = bit-by-bit crc32 at 28 lengths and unaligned starts");
 }
 
-static void test_sha(void)
+static void test_sha(const char *impl)
 {
     /* FIPS 180-2 appendix B.1 / B.2 examples, and the empty message */
     struct { const char *msg, *want; } v[] = {
@@ -66,7 +66,7 @@ static void test_sha(void)
             trace_sha256_update(&s, v[i].msg, strlen(v[i].msg));
         trace_sha256_final(&s, d);
         hex(d, h);
-        tap_ok(!strcmp(h, v[i].want), "sha256(\"%.10s...\") = %.16s...", v[i].msg, v[i].want);
+        tap_ok(!strcmp(h, v[i].want), "%s sha256(\"%.10s...\") = %.16s...", impl, v[i].msg, v[i].want);
     }
     /* one million 'a' (FIPS 180-2 B.3) */
     TraceSha256 s;
@@ -78,7 +78,8 @@ static void test_sha(void)
         trace_sha256_update(&s, a, sizeof a);
     trace_sha256_final(&s, d);
     hex(d, h);
-    tap_ok(!strcmp(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), "sha256(10^6 x 'a')");
+    tap_ok(!strcmp(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), "%s sha256(10^6 x 'a')",
+           impl);
 }
 
 static void test_varint(void)
@@ -380,7 +381,10 @@ static void test_round_trip(void)
 int main(void)
 {
     test_crc();
-    test_sha();
+    trace_sha256_use_portable(true);
+    test_sha("portable");
+    trace_sha256_use_portable(false); /* the SHA extensions when the CPU has them */
+    test_sha("default");
     test_varint();
     test_round_trip();
     return tap_done();
