@@ -159,6 +159,7 @@ void trace_rec_access_slow(Machine *m, int side, uint64_t va, int size, uint16_t
         trace_w_context(rc->w, asid, rc->el0, rc->mmu_on);
         rc->asid = asid;
         rc->ctx_dirty = false;
+        rc->slow = rc->verify;
     }
     unsigned sl = size > 0 ? (unsigned)__builtin_ctz((unsigned)size) : 0;
     if (sl > 7)
@@ -176,16 +177,8 @@ void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
         rc->el0 = el0;
         rc->mmu_on = mmu_on;
         rc->ctx_dirty = true;
+        rc->slow = true;
     }
-    /* the same decoded block as the previous one (a loop): one byte */
-    if (rc->have_last_block && b->va == rc->last_bva && b->gen == rc->last_bgen && b->size == rc->last_bsize &&
-        el0 == rc->last_bel0 && trace_w_block_again(rc->w))
-        return;
-    rc->have_last_block = true;
-    rc->last_bva = b->va;
-    rc->last_bgen = b->gen;
-    rc->last_bsize = b->size;
-    rc->last_bel0 = el0;
     TraceWEntry *we = &rc->wc[(b->va >> 1 ^ b->va >> 11) & (TRACE_WCACHE - 1)];
     if (!we->valid || we->va != b->va || we->gen != b->gen || we->size != b->size || we->el0 != el0) {
         TraceBlock tb;
@@ -214,9 +207,16 @@ void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
         tb.word = word;
         *we = (TraceWEntry){b->va, b->gen, b->size, true, el0, 0, tb};
     }
-    /* the writer's block table still holds it (the common case): by slot, no comparison */
+    /* the writer's block table may still hold it: by slot, no comparison */
     if (!trace_w_block_held(rc->w, we->cookie, we->tb.ninsns))
         we->cookie = trace_w_block(rc->w, &we->tb);
+    unsigned s = (unsigned)(we->cookie & 0xff); /* = trace_block_slot(b->va) */
+    rc->bref[s].va = b->va;
+    rc->bref[s].gen = b->gen;
+    rc->bref[s].size = b->size;
+    rc->bref[s].el0 = el0;
+    rc->bref[s].ninsns = we->tb.ninsns;
+    rc->bref[s].cookie = we->cookie;
 }
 
 void trace_rec_tlbi(Machine *m, const TlbInval *inv)
@@ -283,6 +283,7 @@ bool machine_trace_start(Machine *m, FILE *f, const char *image, char *err, size
     rc->ctx_dirty = true;
     const char *v = getenv("MMUSCOPE_TRACE_VERIFY");
     rc->verify = v && *v && strcmp(v, "0");
+    rc->slow = true; /* ctx_dirty */
     rc->w = rc->dp ? trace_writer_open(f, &h, err, errlen) : NULL;
     free(h.core_ini);
     if (!rc->w) {

@@ -48,10 +48,15 @@ typedef struct TraceRecorder {
     uint64_t ram_base, ram_pages;
     bool el0, mmu_on;
     bool ctx_dirty;             /* el0/mmu_on changed since the last context given to the writer */
+    bool slow;                  /* ctx_dirty or verify: every access through trace_rec_access_slow */
     uint16_t asid;
-    uint64_t last_bva, last_bgen; /* the last block recorded */
-    uint32_t last_bsize;
-    bool last_bel0, have_last_block;
+    /* per writer block slot (trace_block_slot): the decoded block last written there and the
+     * writer's cookie for it, so that a block the writer's table still holds costs no lookup in wc */
+    struct {
+        uint64_t va, gen, cookie;
+        uint32_t size, ninsns;
+        bool el0;
+    } bref[TRACE_BSLOTS];
     bool verify;
     uint64_t walks, verify_mismatches;
     TraceXEntry xc[TRACE_XCACHE];
@@ -84,13 +89,14 @@ static inline void trace_rec_store_pa(TraceRecorder *rc, uint64_t pa, int size)
 
 /* a TLB lookup the live model is about to make (side: TlbSide); gen: the machine's
  * translation generation */
-static inline void trace_rec_access(struct Machine *m, TraceRecorder *rc, uint64_t gen, int side, uint64_t va,
-                                    int size, uint16_t asid)
+static inline __attribute__((always_inline)) void trace_rec_access(struct Machine *m, TraceRecorder *rc,
+                                                                    uint64_t gen, int side, uint64_t va, int size,
+                                                                    uint16_t asid)
 {
     uint64_t page = va >> 12;
     const TraceXEntry *e = &rc->xc[trace_xc_index(page)];
-    if (rc->gen != gen || asid != rc->asid || rc->ctx_dirty || e->epoch != rc->epoch || e->page != page ||
-        rc->verify) {
+    if (__builtin_expect(rc->gen != gen || asid != rc->asid || rc->slow || e->epoch != rc->epoch || e->page != page,
+                         0)) {
         trace_rec_access_slow(m, side, va, size, asid);
         return;
     }
@@ -110,11 +116,16 @@ static inline void trace_rec_phys_store(TraceRecorder *rc, uint64_t pa, int size
 }
 
 /* a translation block about to be costed (va, size, gen of its decode) */
-static inline void trace_rec_block(struct Machine *m, TraceRecorder *rc, const struct BlockInfo *b, uint64_t va,
-                                   uint64_t bgen, uint32_t bsize, bool el0, bool mmu_on)
+static inline __attribute__((always_inline)) void trace_rec_block(struct Machine *m, TraceRecorder *rc,
+                                                                   const struct BlockInfo *b, uint64_t va,
+                                                                   uint64_t bgen, uint32_t bsize, bool el0,
+                                                                   bool mmu_on)
 {
-    if (rc->have_last_block && va == rc->last_bva && bgen == rc->last_bgen && bsize == rc->last_bsize &&
-        el0 == rc->last_bel0 && el0 == rc->el0 && mmu_on == rc->mmu_on && trace_w_block_again(rc->w))
+    unsigned s = trace_block_slot(va);
+    if (__builtin_expect(rc->bref[s].va == va && rc->bref[s].gen == bgen && rc->bref[s].size == bsize &&
+                             rc->bref[s].el0 == el0 && el0 == rc->el0 && mmu_on == rc->mmu_on &&
+                             trace_w_block_held(rc->w, rc->bref[s].cookie, rc->bref[s].ninsns),
+                         1))
         return;
     trace_rec_block_slow(m, b, el0, mmu_on);
 }

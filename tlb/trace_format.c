@@ -269,10 +269,7 @@ static inline unsigned xslot(uint64_t va_base, unsigned size_log2)
     return (unsigned)(((va_base >> 12) * 0x9e3779b97f4a7c15ull) >> 56) ^ size_log2;
 }
 
-static inline unsigned bslot(uint64_t va)
-{
-    return (unsigned)(((va >> 1) * 0x9e3779b97f4a7c15ull) >> 56);
-}
+#define bslot trace_block_slot
 
 /* ---------------------------------------------------------------- writer */
 struct TraceWriter {
@@ -287,6 +284,7 @@ struct TraceWriter {
     uint8_t el0, mmu_on;
     TraceTotals tot;
     uint8_t xvalid[TRACE_XSLOTS], bvalid[TRACE_BSLOTS];
+    uint64_t xid[TRACE_XSLOTS];  /* a caller's id for what xt[s] holds (0: none) */
     TraceXlate xt[TRACE_XSLOTS];
     TraceBlock bt[TRACE_BSLOTS];
     uint8_t buf[TRACE_CHUNK_MAX];
@@ -480,10 +478,13 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
         mode = ACC_SAME;
     } else {
         s = xslot(x->va_base, x->size_log2);
-        if (w->xvalid[s] && !memcmp(&w->xt[s], x, sizeof *x))
+        /* the same id is the same content: no comparison needed */
+        if (w->xvalid[s] && ((id && w->xid[s] == id) || !memcmp(&w->xt[s], x, sizeof *x))) {
             mode = w->h.last_slot[side] == (int)s ? ACC_SAME : ACC_SLOT;
-        else
+            w->xid[s] = id;
+        } else {
             mode = ACC_NEW;
+        }
     }
     if (mode == ACC_NEW && w->have_new)
         mode = ACC_DELTA;
@@ -497,6 +498,7 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
         w->have_new = true;
         w->xt[s] = *x;
         w->xvalid[s] = 1;
+        w->xid[s] = id;
         for (int o = 0; o < TLB_SIDE_COUNT; o++)
             if (w->h.last_slot[o] == (int)s)
                 w->h.last_id[o] = 0; /* its slot now holds another translation */

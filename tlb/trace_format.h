@@ -103,6 +103,12 @@ typedef struct TraceHeader {
     char *core_ini;      /* the preset file's text as recorded (malloc'd; NULL if none) */
 } TraceHeader;
 
+/* The slot of the block at va in the writer's and reader's block tables */
+static inline unsigned trace_block_slot(uint64_t va)
+{
+    return (unsigned)(((va >> 1) * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
 /* ---- writer ---- */
 typedef struct TraceWriter TraceWriter;
 /* The first member of a TraceWriter: what the inline fast path below touches. */
@@ -170,19 +176,6 @@ static inline bool trace_w_block_held(TraceWriter *w_, uint64_t cookie, uint32_t
     w->nrec++;
     w->blocks++;
     w->insns += ninsns;
-    return true;
-}
-/* The block of the previous trace_w_block again; false (nothing written) when the writer
- * cannot say so in one byte (a new chunk began): call trace_w_block then. */
-static inline bool trace_w_block_again(TraceWriter *w_)
-{
-    TraceWriterHot *w = (TraceWriterHot *)w_;
-    if (w->last_bslot < 0 || w->n > 65536 - 640)
-        return false;
-    w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
-    w->nrec++;
-    w->blocks++;
-    w->insns += w->last_bninsns;
     return true;
 }
 void trace_w_context(TraceWriter *w, uint16_t asid, bool el0, bool mmu_on);
