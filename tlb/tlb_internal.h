@@ -94,6 +94,10 @@ void tlb_hot_arm(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *
 /* Adds the h->n pending hits of side to the counters (and LRU clock/stamp) and zeroes h->n.
  * Must run before any other call that changes the model. */
 void tlb_hot_flush(TlbModel *m, TlbSide side, TlbHot *h);
+/* A lookup that hits the side's first-level structure: exactly what tlb_lookup does then (every
+ * counter, t->last, the touch), and h armed on that entry; true. On a miss there nothing has
+ * changed and false is returned: call tlb_lookup. Call with every TlbHot flushed. */
+bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h);
 /* tlb_block_cost n times over */
 void tlb_block_cost_n(TlbModel *m, const uint32_t counts[TLB_C_COUNT], uint64_t n);
 

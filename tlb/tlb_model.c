@@ -152,6 +152,39 @@ void tlb_hot_arm(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *
     h->asid = asid;
 }
 
+bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h)
+{
+    asid &= m->asid_mask;
+    TlbStruct *t = m->path[side][0];
+    /* tlb_struct_lookup's search, without its side effects yet */
+    int i = t->last;
+    const TlbEntry *e = i >= 0 ? &t->e[i] : NULL;
+    if (!(e && e->valid && (va >> e->shift) == e->vpn && e->vmid == 0 && e->tag2 == 0 &&
+          (e->global || e->asid == asid))) {
+        i = tlb_struct_find(t, va, asid, 0, 0, -1);
+        if (i < 0)
+            return false;
+        e = &t->e[i];
+    }
+    /* tlb_lookup's first-level hit */
+    TlbAsidStats *as = asid_slot(m, asid);
+    m->accesses[side]++;
+    as->lookups++;
+    t->st.lookups++;
+    t->last = i;
+    t->st.hits++;
+    tlb_struct_touch(t, (unsigned)i);
+    m->first_level_hits[side]++;
+    as->hits++;
+    h->t = t;
+    h->epoch = t->epoch;
+    h->vpn = e->vpn;
+    h->shift = e->shift;
+    h->idx = (unsigned)i;
+    h->asid = asid;
+    return true;
+}
+
 void tlb_hot_flush(TlbModel *m, TlbSide side, TlbHot *h)
 {
     uint64_t n = h->n;
