@@ -307,6 +307,7 @@ static void w_reset_tables(TraceWriter *w)
         w->h.last_id[s] = 0;
     }
     w->h.last_bslot = -1;
+    w->h.blk_at = -1;
     w->ctx_in_chunk = false;
     w->have_new = false;
 }
@@ -320,6 +321,7 @@ static void w_context_rec(TraceWriter *w)
     p[k++] = (uint8_t)(w->el0 | w->mmu_on << 1);
     w->h.n += k;
     w->h.nrec++;
+    w->h.blk_at = -1;
     w->ctx_in_chunk = true;
 }
 
@@ -356,6 +358,7 @@ static inline void w_end(TraceWriter *w, size_t k)
 {
     w->h.n += k;
     w->h.nrec++;
+    w->h.blk_at = -1;
 }
 
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen)
@@ -487,6 +490,15 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
     }
     if (mode == ACC_NEW && w->have_new)
         mode = ACC_DELTA;
+    if (mode == ACC_SAME && side == TLB_SIDE_FETCH && w->h.blk_at >= 0 && va == w->h.blk_va && !size_log2) {
+        w->buf[w->h.blk_at] |= TRACE_OP_WITH_FETCH; /* the fetch lookup of the block just written */
+        w->h.blk_at = -1;
+        w->h.last_va[side] = va;
+        w->h.last_id[side] = id;
+        w->h.nrec++; /* it counts as a record, as in version 1 */
+        w->h.accesses++;
+        return;
+    }
     size_t k = 0;
     p[k++] = (uint8_t)(side | (size_log2 & 7) << 2 | mode << 5);
     if (mode != ACC_SAME)
@@ -534,12 +546,15 @@ uint64_t trace_w_block(TraceWriter *w, const TraceBlock *b)
         w->bt[s] = *b;
         w->bvalid[s] = 1;
         w->h.bver[s] = ++w->h.bseq;
+        w->h.bt_va[s] = b->va;
     }
     w->h.last_bslot = (int)s;
     w->h.last_bninsns = b->ninsns;
     w->h.blocks++;
     w->h.insns += b->ninsns;
     w_end(w, k);
+    w->h.blk_at = (long)(p - w->h.buf);
+    w->h.blk_va = b->va;
     return w->h.bver[s] << 8 | s;
 }
 
@@ -638,6 +653,7 @@ struct TraceReader {
     uint64_t last_va[TLB_SIDE_COUNT];
     int last_bslot;
     bool have_new;
+    bool fetch_due;              /* the block just returned carries its fetch lookup: next record */
     TraceXlate last_new;
     uint8_t xvalid[TRACE_XSLOTS], bvalid[TRACE_BSLOTS];
     TraceXlate xt[TRACE_XSLOTS];
@@ -732,9 +748,9 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     r->h.version = get32(h16 + 8);
-    if (r->h.version != TRACE_VERSION) {
-        snprintf(err, errlen, "%s: trace format version %u, this mmuscope reads version %u", path, r->h.version,
-                 TRACE_VERSION);
+    if (r->h.version != 1 && r->h.version != TRACE_VERSION) {
+        snprintf(err, errlen, "%s: trace format version %u, this mmuscope reads versions 1 and %u", path,
+                 r->h.version, TRACE_VERSION);
         goto fail;
     }
     uint32_t plen = get32(h16 + 12);
@@ -840,6 +856,7 @@ static void r_reset_tables(TraceReader *r)
     }
     r->last_bslot = -1;
     r->have_new = false;
+    r->fetch_due = false;
 }
 
 #define GETV(dst)                                        \
@@ -989,7 +1006,14 @@ static bool decode(TraceReader *r, TraceRec *rec)
         rec->va = va;
         rec->x = &r->xt[s];
         r->chunk_tot.accesses++;
-    } else if (op == OP_BLOCK_NEW || op == OP_BLOCK_REF || op == OP_BLOCK_AGAIN) {
+    } else if ((op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_NEW || (op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_REF ||
+               (op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_AGAIN) {
+        if (op & TRACE_OP_WITH_FETCH) { /* version 2: the fetch lookup by the previous fetch's translation */
+            if (r->h.version < 2 || r->last_slot[TLB_SIDE_FETCH] < 0 || r->chunk_done + 2 > r->chunk_recs)
+                return false;
+            r->fetch_due = true;
+            op &= ~TRACE_OP_WITH_FETCH;
+        }
         unsigned s;
         if (op == OP_BLOCK_AGAIN) {
             if (r->last_bslot < 0)
@@ -1033,6 +1057,8 @@ static bool decode(TraceReader *r, TraceRec *rec)
         rec->b = &r->bt[s];
         r->chunk_tot.blocks++;
         r->chunk_tot.insns += r->bt[s].ninsns;
+        if (r->fetch_due)
+            r->chunk_tot.accesses++;
     } else if (op == OP_CONTEXT) {
         uint64_t a;
         unsigned fl;
@@ -1139,7 +1165,7 @@ static int r_open_chunk(TraceReader *r, char *err, size_t errlen)
     if (!hd)
         return damage(r, err, errlen, "read error");
     uint32_t nrec = get32(hd + 8), crc = get32(hd + 12);
-    if (len > TRACE_CHUNK_MAX || nrec == 0 || nrec > len)
+    if (len > TRACE_CHUNK_MAX || nrec == 0 || nrec > 2 * len) /* a one-byte record can count as two */
         return damage(r, err, errlen, "malformed chunk header");
     if (r->size - r->pos - 16 < len)
         return damage(r, err, errlen, "trace cut short inside a chunk");
@@ -1164,6 +1190,19 @@ int trace_reader_next(TraceReader *r, TraceRec *rec, char *err, size_t errlen)
     if (r->finished)
         return r->end_tot.records == r->tot.records && r->pos == r->size ? 0 : -1;
     for (;;) {
+        if (r->fetch_due) { /* the fetch lookup of the block record just returned */
+            r->fetch_due = false;
+            const TraceBlock *b = &r->bt[r->last_bslot];
+            rec->kind = TR_ACCESS;
+            rec->side = TLB_SIDE_FETCH;
+            rec->size_log2 = 0;
+            rec->va = b->va;
+            rec->x = &r->xt[r->last_slot[TLB_SIDE_FETCH]];
+            r->last_va[TLB_SIDE_FETCH] = b->va;
+            r->chunk_done++;
+            r->chunk_tot.records++;
+            return 1;
+        }
         if (r->in_chunk) {
             if (r->chunk_done < r->chunk_recs) {
                 if (!decode(r, rec)) {
@@ -1352,22 +1391,38 @@ static bool fr_chunk(FastReplay *f, TraceReader *r)
             r->last_slot[side] = (int)s;
             nacc++;
             fr_access(f, (TlbSide)side, va, &r->xt[s]);
-        } else if (op == OP_BLOCK_AGAIN) {
-            if (r->last_bslot < 0)
-                break;
-            p++;
-            fr_block_run(f, (unsigned)r->last_bslot);
-        } else if (op == OP_BLOCK_REF) {
-            if (p + 1 >= e || !r->bvalid[p[1]])
-                break;
-            unsigned s = p[1];
-            p += 2;
-            r->last_bslot = (int)s;
+        } else if ((op | TRACE_OP_WITH_FETCH) == (OP_BLOCK_AGAIN | TRACE_OP_WITH_FETCH) ||
+                   (op | TRACE_OP_WITH_FETCH) == (OP_BLOCK_REF | TRACE_OP_WITH_FETCH)) {
+            unsigned s;
+            if ((op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_AGAIN) {
+                if (r->last_bslot < 0)
+                    break;
+                s = (unsigned)r->last_bslot;
+                p++;
+            } else {
+                if (p + 1 >= e || !r->bvalid[p[1]])
+                    break;
+                s = p[1];
+                p += 2;
+                r->last_bslot = (int)s;
+            }
             fr_block_run(f, s);
+            if (op & TRACE_OP_WITH_FETCH) { /* and its fetch lookup, by the previous fetch's translation */
+                int xs = r->last_slot[TLB_SIDE_FETCH];
+                if (xs < 0 || r->h.version < 2 || left < 2)
+                    break;
+                left--; /* the two records it counts as */
+                nfast++;
+                uint64_t va = r->bt[s].va;
+                r->last_va[TLB_SIDE_FETCH] = va;
+                nacc++;
+                fr_access(f, TLB_SIDE_FETCH, va, &r->xt[xs]);
+            }
         } else {
-            if (op == OP_BLOCK_NEW && p + 1 < e)
+            if ((op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_NEW && p + 1 < e)
                 fr_block_slot(f, r, p[1]); /* its slot's block is about to change */
             r->p = p;
+            r->chunk_done = r->chunk_recs - left;
             if (!decode(r, &rec))
                 break;
             p = r->p;
@@ -1379,6 +1434,14 @@ static bool fr_chunk(FastReplay *f, TraceReader *r)
                 fr_block_run(f, (unsigned)(rec.b - r->bt));
                 r->chunk_tot.blocks--; /* counted again when the slot's runs are costed */
                 r->chunk_tot.insns -= rec.b->ninsns;
+                if (r->fetch_due) { /* a new block with its fetch lookup (decode counted the access) */
+                    r->fetch_due = false;
+                    left--;
+                    nfast++;
+                    r->last_va[TLB_SIDE_FETCH] = rec.b->va;
+                    rp->accesses++;
+                    fr_access(f, TLB_SIDE_FETCH, rec.b->va, &r->xt[r->last_slot[TLB_SIDE_FETCH]]);
+                }
             } else if (rec.kind != TR_EVENT) {
                 fr_flush_hits(f);
                 if (rec.kind == TR_CONTEXT && rec.asid != rp->asid)

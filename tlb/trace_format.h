@@ -14,7 +14,8 @@
 #include "tlb.h"
 
 #define TRACE_MAGIC "MMUTRACE"
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2         /* written; version 1 (no block+fetch records) is read too */
+#define TRACE_OP_WITH_FETCH 0x08 /* a block opcode with this bit: its fetch lookup follows (docs) */
 #define TRACE_CHUNK_TAG 0x4b48434du /* "MCHK" little-endian */
 #define TRACE_END_TAG 0x444e454du   /* "MEND" */
 #define TRACE_CHUNK_MAX 65536       /* payload bytes of one chunk at most */
@@ -122,8 +123,12 @@ typedef struct TraceWriterHot {
     int last_bslot;             /* the previous block record's slot (-1: none in this chunk) */
     uint32_t last_bninsns;
     uint64_t blocks, insns;
+    long blk_at;                /* offset of the block record written last, when it is the last record
+                                 * and carries no fetch yet; else -1 */
+    uint64_t blk_va;            /* that block's VA */
     uint64_t bseq;              /* versions given to block slots so far */
     uint64_t bver[TRACE_BSLOTS]; /* the version of what each block slot holds; 0: nothing */
+    uint64_t bt_va[TRACE_BSLOTS]; /* and its VA */
 } TraceWriterHot;
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen);
 /* id: nonzero and the same only for the same translation content (lets the writer skip the
@@ -136,6 +141,15 @@ static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t v
     TraceWriterHot *w = (TraceWriterHot *)w_;
     if (!id || id != w->last_id[side] || w->n > 65536 - 640)
         return false;
+    if (side == TLB_SIDE_FETCH && w->blk_at >= 0 && va == w->blk_va && !size_log2) {
+        /* the fetch lookup of the block just written: a bit of its opcode */
+        w->buf[w->blk_at] |= TRACE_OP_WITH_FETCH;
+        w->blk_at = -1;
+        w->last_va[side] = va;
+        w->nrec++; /* it counts as a record, as in version 1 */
+        w->accesses++;
+        return true;
+    }
     int64_t d = (int64_t)(va - w->last_va[side]);
     uint64_t v = !(d & ((1ll << size_log2) - 1)) ? trace_zigzag(d >> size_log2) << 1 : trace_zigzag(d) << 1 | 1;
     uint8_t *p = w->buf + w->n;
@@ -150,6 +164,7 @@ static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t v
     w->n += k;
     w->nrec++;
     w->accesses++;
+    w->blk_at = -1;
     return true;
 }
 /* Writes a block record; returns a cookie for trace_w_block_held (nonzero), naming the slot that
@@ -164,6 +179,8 @@ static inline bool trace_w_block_held(TraceWriter *w_, uint64_t cookie, uint32_t
     unsigned s = (unsigned)(cookie & 0xff);
     if (!cookie || w->bver[s] != cookie >> 8 || w->n > 65536 - 640)
         return false;
+    w->blk_at = (long)w->n;
+    w->blk_va = w->bt_va[s];
     if (w->last_bslot == (int)s) {
         w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
     } else {

@@ -193,6 +193,13 @@ static bool write_trace(const char *path, uint64_t *nrec_out)
         blocks[i].word = (uint32_t)rnd(&g);
     }
     uint64_t n = 0, cookie[20] = {0};
+    /* the translation of the blocks' code: a 2 MiB mapping holding every block */
+    TraceXlate bx;
+    make_xlate(&g, 0x80800000, &bx);
+    bx.mapped = 1;
+    bx.size_log2 = 21;
+    bx.va_base = 0x80800000;
+    bx.pa_base = 0x40800000;
     for (int i = 0; i < NREC; i++) {
         Want *wt = &want[n];
         memset(wt, 0, sizeof *wt);
@@ -215,6 +222,17 @@ static bool write_trace(const char *path, uint64_t *nrec_out)
              * once its slot holds another block or a new chunk began) */
             if (!(cookie[b] && !(rnd(&g) % 2) && trace_w_block_held(w, cookie[b], blocks[b].ninsns)))
                 cookie[b] = trace_w_block(w, &blocks[b]);
+            if (rnd(&g) % 3) {
+                /* its fetch lookup at the block's VA: when the previous fetch had the same
+                 * translation, the writer folds it into the block record (version 2) */
+                Want *wf = &want[++n];
+                memset(wf, 0, sizeof *wf);
+                wf->kind = TR_ACCESS;
+                wf->side = TLB_SIDE_FETCH;
+                wf->va = blocks[b].va;
+                wf->x = bx;
+                trace_w_access(w, TLB_SIDE_FETCH, blocks[b].va, 0, &bx, 0);
+            }
         } else if (k < 95) {
             wt->kind = TR_CONTEXT;
             wt->asid = (uint16_t)i; /* always a change: the writer drops repeats of the current context */
@@ -389,8 +407,8 @@ static void test_round_trip(void)
     char path[] = "/tmp/mmuscope-trace-unit-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
-    want = calloc(NREC, sizeof *want);
-    uint64_t n;
+    want = calloc(2 * NREC, sizeof *want);
+    uint64_t n = 0;
     tap_ok(write_trace(path, &n), "wrote %d records", NREC);
     FILE *f = fopen(path, "rb");
     fseek(f, 0, SEEK_END);
@@ -403,8 +421,8 @@ static void test_round_trip(void)
     int st;
     bool bad;
     uint64_t got = read_back(path, n, &st, &bad, err, sizeof err);
-    tap_ok(st == 0 && !bad && got == n, "every record reads back as written, clean end (%llu of %llu)",
-           (unsigned long long)got, (unsigned long long)n);
+    tap_ok(st == 0 && !bad && got == n, "every record reads back as written, clean end (%llu of %llu)%s%s",
+           (unsigned long long)got, (unsigned long long)n, st ? ": " : "", st ? err : "");
     TraceReader *r = trace_reader_open(path, err, sizeof err);
     TraceRec rec;
     while (trace_reader_next(r, &rec, err, sizeof err) > 0)
