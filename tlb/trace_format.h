@@ -139,7 +139,7 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
 static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t va, unsigned size_log2, uint64_t id)
 {
     TraceWriterHot *w = (TraceWriterHot *)w_;
-    if (!id || id != w->last_id[side] || w->n > 65536 - 640)
+    if (!id || id != w->last_id[side] || w->n > TRACE_CHUNK_MAX - 640)
         return false;
     if (side == TLB_SIDE_FETCH && w->blk_at >= 0 && va == w->blk_va && !size_log2) {
         /* the fetch lookup of the block just written: a bit of its opcode */
@@ -177,7 +177,7 @@ static inline bool trace_w_block_held(TraceWriter *w_, uint64_t cookie, uint32_t
 {
     TraceWriterHot *w = (TraceWriterHot *)w_;
     unsigned s = (unsigned)(cookie & 0xff);
-    if (!cookie || w->bver[s] != cookie >> 8 || w->n > 65536 - 640)
+    if (!cookie || w->bver[s] != cookie >> 8 || w->n > TRACE_CHUNK_MAX - 640)
         return false;
     w->blk_at = (long)w->n;
     w->blk_va = w->bt_va[s];
