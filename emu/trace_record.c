@@ -5,8 +5,8 @@
  * Walking on every access would cost too much, so the recorder keeps its own cache of walker
  * answers per 4 KiB VA page. It is exact, not a model: it is emptied whenever the answer could
  * change, i.e. on a new translation generation (any translation-register write, TLBI that
- * touches decoded code, ...: m->gen) and on any store to a page the walker has read a
- * descriptor from. MMUSCOPE_TRACE_VERIFY=1 re-walks every access and counts disagreements. */
+ * touches decoded code, ...: m->gen), and a cached walk is void after a store to a page it read a
+ * descriptor from (trace_rec_desc_store). MMUSCOPE_TRACE_VERIFY=1 re-walks every access and counts disagreements. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,13 +37,66 @@ static void fill_xlate(TraceRecorder *rc, Machine *m, uint64_t va, TraceXlate *t
         t->mapped = 0;
         t->va_base = va & ~0xfffull;
     }
-    for (int i = 0; i < x.ndesc && i < 5; i++) {
+    for (int i = 0; i < x.ndesc && i < 5; i++)
         t->desc_pa[i] = x.desc_pa[i];
-        uint64_t page = (x.desc_pa[i] - rc->ram_base) >> 12;
-        if (x.desc_pa[i] >= rc->ram_base && page < rc->ram_pages)
-            rc->desc_pages[page] = 1;
-    }
     rc->walks++;
+}
+
+static bool reads_page(const TraceRecorder *rc, const TraceXlate *x, uint64_t page)
+{
+    for (int i = 0; i < x->ndesc && i < 5; i++)
+        if (x->desc_pa[i] >= rc->ram_base && (x->desc_pa[i] - rc->ram_base) >> 12 == page)
+            return true;
+    return false;
+}
+
+/* The walk now cached in slot `slot` (of the current epoch) joins the lists of the RAM pages its
+ * descriptors came from. */
+static void dp_add(TraceRecorder *rc, const TraceXlate *x, unsigned slot)
+{
+    for (int i = 0; i < x->ndesc && i < 5; i++) {
+        uint64_t pa = x->desc_pa[i], page = (pa - rc->ram_base) >> 12;
+        if (pa < rc->ram_base || page >= rc->ram_pages)
+            continue;
+        TraceDescPage *d = &rc->dp[page];
+        if (d->epoch != rc->epoch) {
+            d->epoch = rc->epoch;
+            d->n = 0;
+            d->many = 0;
+        }
+        if (d->many || (d->n && d->slot[d->n - 1] == slot))
+            continue;
+        if (d->n == TRACE_DP_SLOTS) { /* drop the slots that hold no walk reading this page now */
+            unsigned k = 0;
+            for (unsigned j = 0; j < d->n; j++) {
+                const TraceXEntry *o = &rc->xc[d->slot[j]];
+                if (d->slot[j] != slot && o->epoch == rc->epoch && reads_page(rc, &o->x, page))
+                    d->slot[k++] = d->slot[j];
+            }
+            d->n = (uint16_t)k;
+            if (k == TRACE_DP_SLOTS) {
+                d->many = 1;
+                continue;
+            }
+        }
+        d->slot[d->n++] = (uint16_t)slot;
+    }
+}
+
+/* A store to a RAM page that cached walks of this epoch read from: those walks are void. */
+void trace_rec_desc_store(TraceRecorder *rc, uint64_t page)
+{
+    TraceDescPage *d = &rc->dp[page];
+    if (d->many) {
+        rc->epoch++; /* every cached walk, and every list */
+        return;
+    }
+    for (unsigned j = 0; j < d->n; j++) {
+        TraceXEntry *e = &rc->xc[d->slot[j]];
+        if (e->epoch == rc->epoch && reads_page(rc, &e->x, page))
+            e->epoch = 0; /* epochs start at 1: never valid again */
+    }
+    d->epoch = 0;
 }
 
 /* A new translation generation (a translation-register write, a TLBI near decoded code...)
@@ -78,6 +131,7 @@ static const TraceXEntry *xlate(TraceRecorder *rc, Machine *m, uint64_t va)
         e->epoch = rc->epoch;
         e->page = page;
         fill_xlate(rc, m, va, &e->x);
+        dp_add(rc, &e->x, (unsigned)(e - rc->xc));
         e->id = rc->walks;
     } else if (rc->verify) {
         TraceXlate now;
@@ -87,6 +141,7 @@ static const TraceXEntry *xlate(TraceRecorder *rc, Machine *m, uint64_t va)
                 fprintf(stderr, "mmuscope: trace verify: cached walk of 0x%llx differs from the tables\n",
                         (unsigned long long)va);
             e->x = now;
+            dp_add(rc, &e->x, (unsigned)(e - rc->xc));
             e->id = rc->walks;
         }
     }
@@ -104,6 +159,7 @@ void trace_rec_access_slow(Machine *m, int side, uint64_t va, int size, uint16_t
         trace_w_context(rc->w, asid, rc->el0, rc->mmu_on);
         rc->asid = asid;
         rc->ctx_dirty = false;
+        rc->slow = rc->verify;
     }
     unsigned sl = size > 0 ? (unsigned)__builtin_ctz((unsigned)size) : 0;
     if (sl > 7)
@@ -121,16 +177,8 @@ void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
         rc->el0 = el0;
         rc->mmu_on = mmu_on;
         rc->ctx_dirty = true;
+        rc->slow = true;
     }
-    /* the same decoded block as the previous one (a loop): one byte */
-    if (rc->have_last_block && b->va == rc->last_bva && b->gen == rc->last_bgen && b->size == rc->last_bsize &&
-        el0 == rc->last_bel0 && trace_w_block_again(rc->w))
-        return;
-    rc->have_last_block = true;
-    rc->last_bva = b->va;
-    rc->last_bgen = b->gen;
-    rc->last_bsize = b->size;
-    rc->last_bel0 = el0;
     TraceWEntry *we = &rc->wc[(b->va >> 1 ^ b->va >> 11) & (TRACE_WCACHE - 1)];
     if (!we->valid || we->va != b->va || we->gen != b->gen || we->size != b->size || we->el0 != el0) {
         TraceBlock tb;
@@ -157,9 +205,18 @@ void trace_rec_block_slow(Machine *m, const BlockInfo *b, bool el0, bool mmu_on)
             word = 0;
         }
         tb.word = word;
-        *we = (TraceWEntry){b->va, b->gen, b->size, true, el0, tb};
+        *we = (TraceWEntry){b->va, b->gen, b->size, true, el0, 0, tb};
     }
-    trace_w_block(rc->w, &we->tb);
+    /* the writer's block table may still hold it: by slot, no comparison */
+    if (!trace_w_block_held(rc->w, we->cookie, we->tb.ninsns))
+        we->cookie = trace_w_block(rc->w, &we->tb);
+    unsigned s = (unsigned)(we->cookie & 0xff); /* = trace_block_slot(b->va) */
+    rc->bref[s].va = b->va;
+    rc->bref[s].gen = b->gen;
+    rc->bref[s].size = b->size;
+    rc->bref[s].el0 = el0;
+    rc->bref[s].ninsns = we->tb.ninsns;
+    rc->bref[s].cookie = we->cookie;
 }
 
 void trace_rec_tlbi(Machine *m, const TlbInval *inv)
@@ -220,18 +277,19 @@ bool machine_trace_start(Machine *m, FILE *f, const char *image, char *err, size
     }
     rc->ram_base = m->cfg.ram_base;
     rc->ram_pages = m->cfg.ram_size >> 12;
-    rc->desc_pages = calloc(rc->ram_pages ? rc->ram_pages : 1, 1);
+    rc->dp = calloc(rc->ram_pages ? rc->ram_pages : 1, sizeof *rc->dp);
     rc->epoch = 1;
     rc->gen = m->gen;
     rc->ctx_dirty = true;
     const char *v = getenv("MMUSCOPE_TRACE_VERIFY");
     rc->verify = v && *v && strcmp(v, "0");
-    rc->w = rc->desc_pages ? trace_writer_open(f, &h, err, errlen) : NULL;
+    rc->slow = true; /* ctx_dirty */
+    rc->w = rc->dp ? trace_writer_open(f, &h, err, errlen) : NULL;
     free(h.core_ini);
     if (!rc->w) {
-        if (!rc->desc_pages)
+        if (!rc->dp)
             snprintf(err, errlen, "out of memory");
-        free(rc->desc_pages);
+        free(rc->dp);
         free(rc);
         return false;
     }
@@ -265,7 +323,7 @@ bool machine_trace_finish(Machine *m, bool complete, char *err, size_t errlen)
         fprintf(stderr, "mmuscope: trace%s: %llu walks by the recorder, %llu cached walks differed from the tables\n",
                 rc->verify ? " verify" : "", (unsigned long long)rc->walks,
                 (unsigned long long)rc->verify_mismatches);
-    free(rc->desc_pages);
+    free(rc->dp);
     free(rc);
     return ok;
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   meson ninja-build pkg-config gcc libc6-dev
-  libunicorn-dev libinih-dev libcapstone-dev libfdt-dev
+  libunicorn-dev libinih-dev libcapstone-dev libfdt-dev zlib1g-dev
   clang lld llvm
   python3
   qemu-system-arm

@@ -25,6 +25,8 @@ struct TlbStruct {
     uint64_t present;       /* mask of shifts with at least one valid entry */
     uint32_t shift_count[64];
     int last;               /* index of the last hit, -1 none */
+    int mru;                /* the entry last touched or filled, -1 none (or dropped since) */
+    uint64_t epoch;         /* changes whenever mru changes or an entry is filled or dropped */
     TlbStructStats st;
 };
 
@@ -35,5 +37,68 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
 void tlb_struct_touch(TlbStruct *t, unsigned idx);
 void tlb_struct_drop(TlbStruct *t, unsigned idx);
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed);
+
+#define TLB_MAX_PATH (1 + TLB_MAX_UNIFIED)
+
+typedef struct TlbAsidStats {
+    uint64_t lookups, hits, walks;
+} TlbAsidStats;
+
+struct TlbModel {
+    TlbConfig cfg;
+    TlbStruct *itlb, *dtlb, *dtlb_load, *dtlb_store, *unified[TLB_MAX_UNIFIED], *walk_cache, *ipa_cache;
+    TlbStruct *path[TLB_SIDE_COUNT][TLB_MAX_PATH];
+    int path_len[TLB_SIDE_COUNT];
+    uint16_t asid_mask;
+    uint64_t cycles, instructions;
+    uint64_t tlb_cycles, walk_cycles, block_cycles, extra_cycles;
+    uint64_t accesses[TLB_SIDE_COUNT], first_level_hits[TLB_SIDE_COUNT];
+    uint64_t walks, descriptor_reads, wc_lookups, wc_hits, wc_levels_skipped;
+    uint64_t inval_ops[6], inval_removed;
+    uint64_t class_counts[TLB_C_COUNT];
+    TlbAsidStats asid[TLB_ASID_SLOTS + 1]; /* last slot: "other" */
+};
+
+/* ---- the replay's exact shortcut for repeated first-level hits ----
+ *
+ * When a side's first-level structure t has entry i as both its last hit (t->last) and its most
+ * recently touched or filled entry (t->mru), a tlb_lookup of a VA inside that entry with the same
+ * ASID hits entry i at level 0 (tlb_struct_lookup tries t->last first) and then touches it again.
+ * Touching the entry that is already the most recently used one changes no replacement decision:
+ *   - LRU: the entry's stamp becomes ++clock; it already held the largest stamp in the structure
+ *     (every touch and fill takes ++clock), so the order of all stamps stays the same. The
+ *     shortcut still advances clock and the stamp by the number of hits, so even the stamps that
+ *     viewers show (tlb_struct_entry) are what the one-by-one lookups leave.
+ *   - tree-PLRU: plru_touch(way) sets every node on the way's path to point away from it, a value
+ *     that depends on the way only; the last touch or fill in that set was this way, so the bits
+ *     are already those values: touching it again writes the same bits.
+ *   - FIFO: a touch changes nothing (the stamp is the fill order, set by a fill only).
+ *   - random: a touch changes nothing (the generator advances only when a victim is chosen).
+ * A fill, a drop (eviction, invalidation) or a touch of another entry changes t->epoch, which
+ * disarms the shortcut. What is left of such a hit is counters (sums: per side, per ASID, per
+ * structure), so n hits can be added at once: tlb_hot_flush. */
+typedef struct TlbHot {
+    TlbStruct *t;       /* the side's first-level structure */
+    uint64_t epoch;     /* t->epoch when armed; 0 = disarmed (t->epoch starts at 1) */
+    uint64_t vpn;       /* the entry: va >> shift == vpn */
+    unsigned shift, idx;
+    uint16_t asid;      /* masked, for the per-ASID counts */
+    uint64_t n;         /* hits not yet added to the counters */
+} TlbHot;
+
+/* h for side, disarmed */
+void tlb_hot_init(TlbModel *m, TlbSide side, TlbHot *h);
+/* After a tlb_lookup of (va, asid) on side: arms h when the conditions above hold. Call with
+ * h->n == 0 (flushed). */
+void tlb_hot_arm(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h);
+/* Adds the h->n pending hits of side to the counters (and LRU clock/stamp) and zeroes h->n.
+ * Must run before any other call that changes the model. */
+void tlb_hot_flush(TlbModel *m, TlbSide side, TlbHot *h);
+/* A lookup that hits the side's first-level structure: exactly what tlb_lookup does then (every
+ * counter, t->last, the touch), and h armed on that entry; true. On a miss there nothing has
+ * changed and false is returned: call tlb_lookup. Call with every TlbHot flushed. */
+bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h);
+/* tlb_block_cost n times over */
+void tlb_block_cost_n(TlbModel *m, const uint32_t counts[TLB_C_COUNT], uint64_t n);
 
 #endif

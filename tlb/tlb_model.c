@@ -3,27 +3,6 @@
 #include <string.h>
 #include "tlb_internal.h"
 
-#define MAX_PATH (1 + TLB_MAX_UNIFIED)
-
-typedef struct AsidStats {
-    uint64_t lookups, hits, walks;
-} AsidStats;
-
-struct TlbModel {
-    TlbConfig cfg;
-    TlbStruct *itlb, *dtlb, *dtlb_load, *dtlb_store, *unified[TLB_MAX_UNIFIED], *walk_cache, *ipa_cache;
-    TlbStruct *path[TLB_SIDE_COUNT][MAX_PATH];
-    int path_len[TLB_SIDE_COUNT];
-    uint16_t asid_mask;
-    uint64_t cycles, instructions;
-    uint64_t tlb_cycles, walk_cycles, block_cycles, extra_cycles;
-    uint64_t accesses[TLB_SIDE_COUNT], first_level_hits[TLB_SIDE_COUNT];
-    uint64_t walks, descriptor_reads, wc_lookups, wc_hits, wc_levels_skipped;
-    uint64_t inval_ops[6], inval_removed;
-    uint64_t class_counts[TLB_C_COUNT];
-    AsidStats asid[TLB_ASID_SLOTS + 1]; /* last slot: "other" */
-};
-
 static TlbStruct *mk(const TlbStructConfig *sc, uint64_t seed, char *err, size_t errlen, bool *ok)
 {
     if (!sc->present || !*ok)
@@ -99,7 +78,7 @@ TlbStruct *tlb_model_struct(TlbModel *m, const char *name)
     return NULL;
 }
 
-static inline AsidStats *asid_slot(TlbModel *m, uint16_t asid)
+static inline TlbAsidStats *asid_slot(TlbModel *m, uint16_t asid)
 {
     return &m->asid[asid < TLB_ASID_SLOTS ? asid : TLB_ASID_SLOTS];
 }
@@ -108,7 +87,7 @@ bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t 
 {
     asid &= m->asid_mask;
     TlbStruct *const *p = m->path[side];
-    AsidStats *as = asid_slot(m, asid);
+    TlbAsidStats *as = asid_slot(m, asid);
     m->accesses[side]++;
     as->lookups++;
     /* fast path: first-level hit costs nothing beyond the instruction's base cost */
@@ -146,6 +125,84 @@ bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t 
     m->tlb_cycles += cyc;
     m->cycles += cyc;
     return false;
+}
+
+void tlb_hot_init(TlbModel *m, TlbSide side, TlbHot *h)
+{
+    *h = (TlbHot){.t = m->path[side][0]};
+}
+
+void tlb_hot_arm(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h)
+{
+    TlbStruct *t = m->path[side][0];
+    asid &= m->asid_mask;
+    h->t = t;
+    h->epoch = 0;
+    int i = t->last;
+    if (i < 0 || i != t->mru)
+        return;
+    const TlbEntry *e = &t->e[i];
+    /* what tlb_struct_lookup's first test (entry_matches on t->last, vmid 0, tag2 0) asks */
+    if (!e->valid || (va >> e->shift) != e->vpn || e->vmid != 0 || e->tag2 != 0 || !(e->global || e->asid == asid))
+        return;
+    h->epoch = t->epoch;
+    h->vpn = e->vpn;
+    h->shift = e->shift;
+    h->idx = (unsigned)i;
+    h->asid = asid;
+}
+
+bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h)
+{
+    asid &= m->asid_mask;
+    TlbStruct *t = m->path[side][0];
+    /* tlb_struct_lookup's search, without its side effects yet */
+    int i = t->last;
+    const TlbEntry *e = i >= 0 ? &t->e[i] : NULL;
+    if (!(e && e->valid && (va >> e->shift) == e->vpn && e->vmid == 0 && e->tag2 == 0 &&
+          (e->global || e->asid == asid))) {
+        i = tlb_struct_find(t, va, asid, 0, 0, -1);
+        if (i < 0)
+            return false;
+        e = &t->e[i];
+    }
+    /* tlb_lookup's first-level hit */
+    TlbAsidStats *as = asid_slot(m, asid);
+    m->accesses[side]++;
+    as->lookups++;
+    t->st.lookups++;
+    t->last = i;
+    t->st.hits++;
+    tlb_struct_touch(t, (unsigned)i);
+    m->first_level_hits[side]++;
+    as->hits++;
+    h->t = t;
+    h->epoch = t->epoch;
+    h->vpn = e->vpn;
+    h->shift = e->shift;
+    h->idx = (unsigned)i;
+    h->asid = asid;
+    return true;
+}
+
+void tlb_hot_flush(TlbModel *m, TlbSide side, TlbHot *h)
+{
+    uint64_t n = h->n;
+    if (!n)
+        return;
+    h->n = 0;
+    TlbStruct *t = h->t;
+    TlbAsidStats *as = asid_slot(m, h->asid);
+    m->accesses[side] += n;
+    m->first_level_hits[side] += n;
+    as->lookups += n;
+    as->hits += n;
+    t->st.lookups += n;
+    t->st.hits += n;
+    if (t->cfg.repl == TLB_REPL_LRU) {
+        t->clock += n;
+        t->e[h->idx].stamp = t->clock;
+    }
 }
 
 void tlb_fill(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map)
@@ -286,6 +343,20 @@ uint64_t tlb_block_cost(TlbModel *m, const uint32_t counts[TLB_C_COUNT])
     return c;
 }
 
+void tlb_block_cost_n(TlbModel *m, const uint32_t counts[TLB_C_COUNT], uint64_t n)
+{
+    uint64_t c = 0, k = 0;
+    for (int i = 0; i < TLB_C_COUNT; i++) {
+        c += (uint64_t)counts[i] * m->cfg.cost[i];
+        m->class_counts[i] += n * counts[i];
+        if (i != TLB_C_LOAD_USE)
+            k += counts[i];
+    }
+    m->cycles += n * c;
+    m->block_cycles += n * c;
+    m->instructions += n * k;
+}
+
 void tlb_add_cycles(TlbModel *m, uint64_t cycles)
 {
     m->cycles += cycles;
@@ -371,7 +442,7 @@ void tlb_stats_json(const TlbModel *m, FILE *f)
     fprintf(f, ", \"per_asid\": [");
     first = true;
     for (int a = 0; a <= TLB_ASID_SLOTS; a++) {
-        const AsidStats *s = &m->asid[a];
+        const TlbAsidStats *s = &m->asid[a];
         if (!s->lookups && !s->walks)
             continue;
         fprintf(f, "%s{\"asid\": ", first ? "" : ", ");
@@ -418,7 +489,7 @@ void tlb_stats_print(const TlbModel *m, FILE *f)
     fprintf(f, " (entries removed %llu)\n", (unsigned long long)m->inval_removed);
     int shown = 0;
     for (int a = 0; a <= TLB_ASID_SLOTS; a++) {
-        const AsidStats *s = &m->asid[a];
+        const TlbAsidStats *s = &m->asid[a];
         if (!s->lookups && !s->walks)
             continue;
         if (!shown++)

@@ -45,6 +45,8 @@ TlbStruct *tlb_struct_create(const TlbStructConfig *sc, uint64_t seed, char *err
     }
     t->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
     t->last = -1;
+    t->mru = -1;
+    t->epoch = 1;
     return t;
 }
 
@@ -129,6 +131,10 @@ static unsigned plru_victim(const TlbStruct *t, unsigned set)
 
 void tlb_struct_touch(TlbStruct *t, unsigned idx)
 {
+    if (t->mru != (int)idx) {
+        t->mru = (int)idx;
+        t->epoch++;
+    }
     switch (t->cfg.repl) {
     case TLB_REPL_LRU:
         t->e[idx].stamp = ++t->clock;
@@ -230,6 +236,9 @@ void tlb_struct_drop(TlbStruct *t, unsigned idx)
     if (!e->valid)
         return;
     e->valid = false;
+    t->epoch++;
+    if (t->mru == (int)idx)
+        t->mru = -1;
     if (--t->shift_count[e->shift] == 0)
         t->present &= ~(1ull << e->shift);
     if (t->last == (int)idx)
@@ -311,6 +320,8 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
     t->shift_count[shift]++;
     t->present |= 1ull << shift;
     t->st.fills++;
+    t->mru = idx; /* the stamp and the PLRU bits above made it the most recently used */
+    t->epoch++;
     return idx;
 }
 

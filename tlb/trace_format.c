@@ -6,51 +6,22 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+
+#include "tlb_internal.h"
 
 #ifndef TLB_CORES_DIR
 #define TLB_CORES_DIR "configs/cores"
 #endif
 
 /* ---------------------------------------------------------------- CRC-32 (IEEE 802.3) */
-/* Slicing-by-8: T[0] is the classic byte table, T[k][i] the CRC of byte i followed by k zero
- * bytes, so eight bytes fold in with eight table reads. */
-static uint32_t crc_t[8][256];
-static bool crc_ready;
-
-static void crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1; /* reflected polynomial 0x04c11db7 */
-        crc_t[0][i] = c;
-    }
-    for (int k = 1; k < 8; k++)
-        for (int i = 0; i < 256; i++)
-            crc_t[k][i] = (crc_t[k - 1][i] >> 8) ^ crc_t[0][crc_t[k - 1][i] & 0xff];
-    crc_ready = true;
-}
-
+/* zlib's own: about four times the speed of a table-driven slicing-by-8 loop here (5.8 against
+ * 1.4 GB/s on 64 KiB chunks), and the reader checks every chunk of a replay with it. */
 uint32_t trace_crc32(uint32_t crc, const void *buf, size_t len)
 {
-    if (!crc_ready)
-        crc_init();
-    const uint8_t *p = buf;
-    crc = ~crc;
-    while (len >= 8) {
-        uint32_t a = ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) ^ crc;
-        uint32_t b = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
-        crc = crc_t[7][a & 0xff] ^ crc_t[6][(a >> 8) & 0xff] ^ crc_t[5][(a >> 16) & 0xff] ^ crc_t[4][a >> 24] ^
-              crc_t[3][b & 0xff] ^ crc_t[2][(b >> 8) & 0xff] ^ crc_t[1][(b >> 16) & 0xff] ^ crc_t[0][b >> 24];
-        p += 8;
-        len -= 8;
-    }
-    while (len--)
-        crc = crc_t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return ~crc;
+    return len ? (uint32_t)crc32_z(crc, buf, len) : crc;
 }
 
 /* ---------------------------------------------------------------- SHA-256 (FIPS 180-4) */
@@ -66,7 +37,7 @@ static const uint32_t K256[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void sha_block(TraceSha256 *s, const uint8_t *b)
+static void sha_block_c(uint32_t *hs, const uint8_t *b)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
@@ -76,7 +47,7 @@ static void sha_block(TraceSha256 *s, const uint8_t *b)
         uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
         w[i] = w[i - 16] + s0 + w[i - 7] + s1;
     }
-    uint32_t a = s->h[0], bb = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
+    uint32_t a = hs[0], bb = hs[1], c = hs[2], d = hs[3], e = hs[4], f = hs[5], g = hs[6], h = hs[7];
     for (int i = 0; i < 64; i++) {
         uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
         uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & bb) ^ (a & c) ^ (bb & c));
@@ -89,9 +60,70 @@ static void sha_block(TraceSha256 *s, const uint8_t *b)
         bb = a;
         a = t1 + t2;
     }
-    s->h[0] += a; s->h[1] += bb; s->h[2] += c; s->h[3] += d;
-    s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+    hs[0] += a; hs[1] += bb; hs[2] += c; hs[3] += d;
+    hs[4] += e; hs[5] += f; hs[6] += g; hs[7] += h;
 }
+
+static void sha_blocks_c(uint32_t *hs, const uint8_t *b, size_t n)
+{
+    for (; n; n--, b += 64)
+        sha_block_c(hs, b);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+/* The same compression with the SHA extensions (Intel SDM: SHA256RNDS2 does two rounds on the
+ * state held as ABEF / CDGH, SHA256MSG1 and SHA256MSG2 the message schedule four words at a
+ * time). About five times the portable loop; used when CPUID.(EAX=7,ECX=0):EBX bit 29 says so. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void sha_blocks_ni(uint32_t *hs, const uint8_t *b, size_t n)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)hs), hgfe = _mm_loadu_si128((const __m128i *)(hs + 4));
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1), efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8), cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+    for (; n; n--, b += 64) {
+        __m128i s0 = abef, s1 = cdgh, w[4];
+        for (int i = 0; i < 16; i++) {
+            __m128i x;
+            if (i < 4) {
+                x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(b + 16 * i)), bswap);
+            } else { /* W[t-16] + s0(W[t-15]), + W[t-7], + s1(W[t-2]) */
+                x = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+                x = _mm_sha256msg2_epu32(x, w[(i + 3) & 3]);
+            }
+            w[i & 3] = x;
+            __m128i k = _mm_add_epi32(x, _mm_loadu_si128((const __m128i *)(K256 + 4 * i)));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(k, 0x0e));
+        }
+        abef = _mm_add_epi32(abef, s0);
+        cdgh = _mm_add_epi32(cdgh, s1);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1b), dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+    _mm_storeu_si128((__m128i *)hs, _mm_blend_epi16(feba, dchg, 0xf0));
+    _mm_storeu_si128((__m128i *)(hs + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool cpu_has_sha(void)
+{
+    unsigned a, b, c, d;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+}
+#endif
+
+static void (*sha_blocks)(uint32_t *hs, const uint8_t *b, size_t n);
+
+void trace_sha256_use_portable(bool portable)
+{
+    sha_blocks = sha_blocks_c;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (!portable && cpu_has_sha())
+        sha_blocks = sha_blocks_ni;
+#endif
+}
+
 
 void trace_sha256_init(TraceSha256 *s)
 {
@@ -105,15 +137,23 @@ void trace_sha256_init(TraceSha256 *s)
 void trace_sha256_update(TraceSha256 *s, const void *data, size_t len)
 {
     const uint8_t *p = data;
+    if (!sha_blocks)
+        trace_sha256_use_portable(false);
     s->len += len;
     while (len) {
+        if (!s->nbuf && len >= 64) { /* whole blocks straight from the input */
+            sha_blocks(s->h, p, len / 64);
+            p += len & ~(size_t)63;
+            len &= 63;
+            continue;
+        }
         size_t k = 64 - s->nbuf < len ? 64 - s->nbuf : len;
         memcpy(s->buf + s->nbuf, p, k);
         s->nbuf += k;
         p += k;
         len -= k;
         if (s->nbuf == 64) {
-            sha_block(s, s->buf);
+            sha_blocks(s->h, s->buf, 1);
             s->nbuf = 0;
         }
     }
@@ -228,10 +268,7 @@ static inline unsigned xslot(uint64_t va_base, unsigned size_log2)
     return (unsigned)(((va_base >> 12) * 0x9e3779b97f4a7c15ull) >> 56) ^ size_log2;
 }
 
-static inline unsigned bslot(uint64_t va)
-{
-    return (unsigned)(((va >> 1) * 0x9e3779b97f4a7c15ull) >> 56);
-}
+#define bslot trace_block_slot
 
 /* ---------------------------------------------------------------- writer */
 struct TraceWriter {
@@ -246,6 +283,7 @@ struct TraceWriter {
     uint8_t el0, mmu_on;
     TraceTotals tot;
     uint8_t xvalid[TRACE_XSLOTS], bvalid[TRACE_BSLOTS];
+    uint64_t xid[TRACE_XSLOTS];  /* a caller's id for what xt[s] holds (0: none) */
     TraceXlate xt[TRACE_XSLOTS];
     TraceBlock bt[TRACE_BSLOTS];
     uint8_t buf[TRACE_CHUNK_MAX];
@@ -262,12 +300,14 @@ static void w_reset_tables(TraceWriter *w)
 {
     memset(w->xvalid, 0, sizeof w->xvalid);
     memset(w->bvalid, 0, sizeof w->bvalid);
+    memset(w->h.bver, 0, sizeof w->h.bver);
     for (int s = 0; s < TLB_SIDE_COUNT; s++) {
         w->h.last_slot[s] = -1;
         w->h.last_va[s] = 0;
         w->h.last_id[s] = 0;
     }
     w->h.last_bslot = -1;
+    w->h.blk_at = -1;
     w->ctx_in_chunk = false;
     w->have_new = false;
 }
@@ -281,7 +321,7 @@ static void w_context_rec(TraceWriter *w)
     p[k++] = (uint8_t)(w->el0 | w->mmu_on << 1);
     w->h.n += k;
     w->h.nrec++;
-    w->h.records++;
+    w->h.blk_at = -1;
     w->ctx_in_chunk = true;
 }
 
@@ -297,6 +337,7 @@ static void w_flush(TraceWriter *w)
     w_write(w, h, sizeof h);
     w_write(w, w->buf, w->h.n);
     w->tot.chunks++;
+    w->h.records += w->h.nrec;
     w->h.n = 0;
     w->h.nrec = 0;
     w_reset_tables(w);
@@ -317,7 +358,7 @@ static inline void w_end(TraceWriter *w, size_t k)
 {
     w->h.n += k;
     w->h.nrec++;
-    w->h.records++;
+    w->h.blk_at = -1;
 }
 
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen)
@@ -439,13 +480,25 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
         mode = ACC_SAME;
     } else {
         s = xslot(x->va_base, x->size_log2);
-        if (w->xvalid[s] && !memcmp(&w->xt[s], x, sizeof *x))
+        /* the same id is the same content: no comparison needed */
+        if (w->xvalid[s] && ((id && w->xid[s] == id) || !memcmp(&w->xt[s], x, sizeof *x))) {
             mode = w->h.last_slot[side] == (int)s ? ACC_SAME : ACC_SLOT;
-        else
+            w->xid[s] = id;
+        } else {
             mode = ACC_NEW;
+        }
     }
     if (mode == ACC_NEW && w->have_new)
         mode = ACC_DELTA;
+    if (mode == ACC_SAME && side == TLB_SIDE_FETCH && w->h.blk_at >= 0 && va == w->h.blk_va && !size_log2) {
+        w->buf[w->h.blk_at] |= TRACE_OP_WITH_FETCH; /* the fetch lookup of the block just written */
+        w->h.blk_at = -1;
+        w->h.last_va[side] = va;
+        w->h.last_id[side] = id;
+        w->h.nrec++; /* it counts as a record, as in version 1 */
+        w->h.accesses++;
+        return;
+    }
     size_t k = 0;
     p[k++] = (uint8_t)(side | (size_log2 & 7) << 2 | mode << 5);
     if (mode != ACC_SAME)
@@ -456,6 +509,7 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
         w->have_new = true;
         w->xt[s] = *x;
         w->xvalid[s] = 1;
+        w->xid[s] = id;
         for (int o = 0; o < TLB_SIDE_COUNT; o++)
             if (w->h.last_slot[o] == (int)s)
                 w->h.last_id[o] = 0; /* its slot now holds another translation */
@@ -468,7 +522,7 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
     w_end(w, k);
 }
 
-void trace_w_block(TraceWriter *w, const TraceBlock *b)
+uint64_t trace_w_block(TraceWriter *w, const TraceBlock *b)
 {
     uint8_t *p = w_begin(w);
     unsigned s = bslot(b->va);
@@ -491,12 +545,17 @@ void trace_w_block(TraceWriter *w, const TraceBlock *b)
         k += 4;
         w->bt[s] = *b;
         w->bvalid[s] = 1;
+        w->h.bver[s] = ++w->h.bseq;
+        w->h.bt_va[s] = b->va;
     }
     w->h.last_bslot = (int)s;
     w->h.last_bninsns = b->ninsns;
     w->h.blocks++;
     w->h.insns += b->ninsns;
     w_end(w, k);
+    w->h.blk_at = (long)(p - w->h.buf);
+    w->h.blk_va = b->va;
+    return w->h.bver[s] << 8 | s;
 }
 
 void trace_w_context(TraceWriter *w, uint16_t asid, bool el0, bool mmu_on)
@@ -574,9 +633,16 @@ uint64_t trace_writer_bytes(const TraceWriter *w)
 }
 
 /* ---------------------------------------------------------------- reader */
+/* The reader reads the file through a window (pread), not a mapping: faulting a mapping in
+ * page by page cost 0.4 s of a 1.4 s replay of a 407 MB trace, reading it 0.1 s. The window holds
+ * the largest chunk; a larger one costs more first-touch page faults than it saves in reads. */
+#define TRACE_WINDOW (1u << 17)
+
 struct TraceReader {
     char path[512];
-    const uint8_t *map;
+    int fd;
+    uint8_t *win;                /* file bytes [win_pos, win_pos + win_len) */
+    size_t win_pos, win_len;
     size_t size, pos;            /* pos: the next chunk header */
     TraceHeader h;
     const uint8_t *p, *end;      /* the current chunk's records */
@@ -587,6 +653,7 @@ struct TraceReader {
     uint64_t last_va[TLB_SIDE_COUNT];
     int last_bslot;
     bool have_new;
+    bool fetch_due;              /* the block just returned carries its fetch lookup: next record */
     TraceXlate last_new;
     uint8_t xvalid[TRACE_XSLOTS], bvalid[TRACE_BSLOTS];
     TraceXlate xt[TRACE_XSLOTS];
@@ -612,6 +679,35 @@ static void kv_get(const char *kv, const char *key, char *out, size_t n)
     }
 }
 
+/* File bytes [pos, pos + n), n <= TRACE_WINDOW; NULL when they cannot be read (the caller has
+ * checked that the file is that long). */
+static const uint8_t *r_bytes(TraceReader *r, size_t pos, size_t n)
+{
+    if (pos >= r->win_pos && pos + n <= r->win_pos + r->win_len)
+        return r->win + (pos - r->win_pos);
+    size_t want = r->size - pos < TRACE_WINDOW ? r->size - pos : TRACE_WINDOW, got = 0;
+    while (got < want) {
+        ssize_t k = pread(r->fd, r->win + got, want - got, (off_t)(pos + got));
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    r->win_pos = pos;
+    r->win_len = got;
+    return got >= n ? r->win : NULL;
+}
+
+static bool read_all(int fd, void *buf, size_t n, size_t at)
+{
+    for (size_t got = 0; got < n;) {
+        ssize_t k = pread(fd, (uint8_t *)buf + got, n - got, (off_t)(at + got));
+        if (k <= 0)
+            return false;
+        got += (size_t)k;
+    }
+    return true;
+}
+
 TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY);
@@ -631,47 +727,57 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
         close(fd);
         return NULL;
     }
-    const uint8_t *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED) {
-        snprintf(err, errlen, "%s: cannot map: %s", path, strerror(errno));
-        return NULL;
-    }
     TraceReader *r = calloc(1, sizeof *r);
-    if (!r) {
-        munmap((void *)map, (size_t)st.st_size);
+    uint8_t *hd = NULL;
+    if (!r || !(r->win = malloc(TRACE_WINDOW))) {
+        free(r);
+        close(fd);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     snprintf(r->path, sizeof r->path, "%s", path);
-    r->map = map;
+    r->fd = fd;
     r->size = (size_t)st.st_size;
-    if (memcmp(map, TRACE_MAGIC, 8)) {
+    uint8_t h16[16];
+    if (!read_all(fd, h16, 16, 0)) {
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (memcmp(h16, TRACE_MAGIC, 8)) {
         snprintf(err, errlen, "%s: not an mmuscope trace (bad magic)", path);
         goto fail;
     }
-    r->h.version = get32(map + 8);
-    if (r->h.version != TRACE_VERSION) {
-        snprintf(err, errlen, "%s: trace format version %u, this mmuscope reads version %u", path, r->h.version,
-                 TRACE_VERSION);
+    r->h.version = get32(h16 + 8);
+    if (r->h.version != 1 && r->h.version != TRACE_VERSION) {
+        snprintf(err, errlen, "%s: trace format version %u, this mmuscope reads versions 1 and %u", path,
+                 r->h.version, TRACE_VERSION);
         goto fail;
     }
-    uint32_t plen = get32(map + 12);
+    uint32_t plen = get32(h16 + 12);
     if ((uint64_t)plen + 20 > r->size) {
         snprintf(err, errlen, "%s: truncated in the header (%u bytes announced, %zu in the file)", path, plen,
                  r->size);
         goto fail;
     }
-    if (trace_crc32(0, map + 16, plen) != get32(map + 16 + plen)) {
+    hd = malloc((size_t)plen + 5);
+    if (!hd) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if (!read_all(fd, hd, (size_t)plen + 4, 16)) {
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (trace_crc32(0, hd, plen) != get32(hd + plen)) {
         snprintf(err, errlen, "%s: header CRC mismatch (corrupt header)", path);
         goto fail;
     }
-    const uint8_t *nul = memchr(map + 16, 0, plen);
+    const uint8_t *nul = memchr(hd, 0, plen);
     if (!nul) {
         snprintf(err, errlen, "%s: malformed header (no terminator)", path);
         goto fail;
     }
-    const char *kv = (const char *)map + 16;
+    const char *kv = (const char *)hd;
     kv_get(kv, "machine", r->h.machine, sizeof r->h.machine);
     kv_get(kv, "cpu", r->h.cpu, sizeof r->h.cpu);
     kv_get(kv, "core", r->h.core, sizeof r->h.core);
@@ -681,7 +787,7 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
     kv_get(kv, "engine", r->h.engine, sizeof r->h.engine);
     kv_get(kv, "isa", r->h.isa, sizeof r->h.isa);
     kv_get(kv, "created", r->h.created, sizeof r->h.created);
-    size_t ini = (size_t)(map + 16 + plen - (nul + 1));
+    size_t ini = (size_t)(hd + plen - (nul + 1));
     if (ini) {
         r->h.core_ini = malloc(ini + 1);
         if (!r->h.core_ini) {
@@ -691,9 +797,11 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
         memcpy(r->h.core_ini, nul + 1, ini);
         r->h.core_ini[ini] = 0;
     }
+    free(hd);
     r->pos = 20 + plen;
     return r;
 fail:
+    free(hd);
     trace_reader_close(r);
     return NULL;
 }
@@ -722,8 +830,8 @@ void trace_reader_close(TraceReader *r)
 {
     if (!r)
         return;
-    if (r->map)
-        munmap((void *)r->map, r->size);
+    close(r->fd);
+    free(r->win);
     free(r->h.core_ini);
     free(r);
 }
@@ -748,6 +856,7 @@ static void r_reset_tables(TraceReader *r)
     }
     r->last_bslot = -1;
     r->have_new = false;
+    r->fetch_due = false;
 }
 
 #define GETV(dst)                                        \
@@ -897,7 +1006,14 @@ static bool decode(TraceReader *r, TraceRec *rec)
         rec->va = va;
         rec->x = &r->xt[s];
         r->chunk_tot.accesses++;
-    } else if (op == OP_BLOCK_NEW || op == OP_BLOCK_REF || op == OP_BLOCK_AGAIN) {
+    } else if ((op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_NEW || (op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_REF ||
+               (op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_AGAIN) {
+        if (op & TRACE_OP_WITH_FETCH) { /* version 2: the fetch lookup by the previous fetch's translation */
+            if (r->h.version < 2 || r->last_slot[TLB_SIDE_FETCH] < 0 || r->chunk_done + 2 > r->chunk_recs)
+                return false;
+            r->fetch_due = true;
+            op &= ~TRACE_OP_WITH_FETCH;
+        }
         unsigned s;
         if (op == OP_BLOCK_AGAIN) {
             if (r->last_bslot < 0)
@@ -941,6 +1057,8 @@ static bool decode(TraceReader *r, TraceRec *rec)
         rec->b = &r->bt[s];
         r->chunk_tot.blocks++;
         r->chunk_tot.insns += r->bt[s].ninsns;
+        if (r->fetch_due)
+            r->chunk_tot.accesses++;
     } else if (op == OP_CONTEXT) {
         uint64_t a;
         unsigned fl;
@@ -987,11 +1105,104 @@ static bool decode(TraceReader *r, TraceRec *rec)
     return true;
 }
 
+/* The current chunk is fully decoded: its totals join the intact ones. */
+static void r_close_chunk(TraceReader *r)
+{
+    r->in_chunk = false;
+    r->tot.records += r->chunk_tot.records;
+    r->tot.accesses += r->chunk_tot.accesses;
+    r->tot.blocks += r->chunk_tot.blocks;
+    r->tot.insns += r->chunk_tot.insns;
+    r->tot.events += r->chunk_tot.events;
+    r->tot.tlbis += r->chunk_tot.tlbis;
+    r->tot.chunks++;
+    r->chunk_tot = (TraceTotals){0};
+}
+
+/* Opens the chunk at r->pos: 1 (r->p..r->end hold its chunk_recs records, tables reset), 0 at a
+ * clean end (the end marker, totals equal, nothing after it), -1 on damage (reported). */
+static int r_open_chunk(TraceReader *r, char *err, size_t errlen)
+{
+    if (r->pos == r->size)
+        return damage(r, err, errlen, "trace cut short (no end marker)");
+    if (r->size - r->pos < 8)
+        return damage(r, err, errlen, "trace cut short inside a chunk header");
+    const uint8_t *hd = r_bytes(r, r->pos, 8);
+    if (!hd)
+        return damage(r, err, errlen, "read error");
+    uint32_t tag = get32(hd), len = get32(hd + 4);
+    if (tag == TRACE_END_TAG) {
+        if (len > 100 || r->size - r->pos < 12 + (uint64_t)len)
+            return damage(r, err, errlen, "trace cut short inside the end marker");
+        const uint8_t *p = r_bytes(r, r->pos, 12 + len);
+        if (!p)
+            return damage(r, err, errlen, "read error");
+        p += 8;
+        const uint8_t *e = p + len;
+        if (trace_crc32(0, p, len) != get32(e))
+            return damage(r, err, errlen, "end marker CRC mismatch");
+        uint64_t v[7];
+        for (int i = 0; i < 7; i++) {
+            size_t n = trace_get_varint(p, e, &v[i]);
+            if (!n)
+                return damage(r, err, errlen, "malformed end marker");
+            p += n;
+        }
+        r->end_tot = (TraceTotals){v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+        r->pos += 12 + len;
+        r->finished = true;
+        if (memcmp(&r->end_tot, &r->tot, sizeof r->tot))
+            return damage(r, err, errlen, "end marker totals disagree with the chunks read");
+        if (r->pos != r->size)
+            return damage(r, err, errlen, "bytes after the end marker");
+        return 0;
+    }
+    if (tag != TRACE_CHUNK_TAG)
+        return damage(r, err, errlen, "bad chunk tag");
+    if (r->size - r->pos < 16)
+        return damage(r, err, errlen, "trace cut short inside a chunk header");
+    hd = r_bytes(r, r->pos, 16);
+    if (!hd)
+        return damage(r, err, errlen, "read error");
+    uint32_t nrec = get32(hd + 8), crc = get32(hd + 12);
+    if (len > TRACE_CHUNK_MAX || nrec == 0 || nrec > 2 * len) /* a one-byte record can count as two */
+        return damage(r, err, errlen, "malformed chunk header");
+    if (r->size - r->pos - 16 < len)
+        return damage(r, err, errlen, "trace cut short inside a chunk");
+    const uint8_t *p = r_bytes(r, r->pos, 16 + len);
+    if (!p)
+        return damage(r, err, errlen, "read error");
+    p += 16;
+    if (trace_crc32(0, p, len) != crc)
+        return damage(r, err, errlen, "chunk CRC mismatch");
+    r->p = p;
+    r->end = p + len;
+    r->pos += 16 + len;
+    r->chunk_recs = nrec;
+    r->chunk_done = 0;
+    r->in_chunk = true;
+    r_reset_tables(r);
+    return 1;
+}
+
 int trace_reader_next(TraceReader *r, TraceRec *rec, char *err, size_t errlen)
 {
     if (r->finished)
         return r->end_tot.records == r->tot.records && r->pos == r->size ? 0 : -1;
     for (;;) {
+        if (r->fetch_due) { /* the fetch lookup of the block record just returned */
+            r->fetch_due = false;
+            const TraceBlock *b = &r->bt[r->last_bslot];
+            rec->kind = TR_ACCESS;
+            rec->side = TLB_SIDE_FETCH;
+            rec->size_log2 = 0;
+            rec->va = b->va;
+            rec->x = &r->xt[r->last_slot[TLB_SIDE_FETCH]];
+            r->last_va[TLB_SIDE_FETCH] = b->va;
+            r->chunk_done++;
+            r->chunk_tot.records++;
+            return 1;
+        }
         if (r->in_chunk) {
             if (r->chunk_done < r->chunk_recs) {
                 if (!decode(r, rec)) {
@@ -1003,62 +1214,11 @@ int trace_reader_next(TraceReader *r, TraceRec *rec, char *err, size_t errlen)
             }
             if (r->p != r->end)
                 return damage(r, err, errlen, "chunk holds more bytes than its records");
-            r->in_chunk = false;
-            r->tot.records += r->chunk_tot.records;
-            r->tot.accesses += r->chunk_tot.accesses;
-            r->tot.blocks += r->chunk_tot.blocks;
-            r->tot.insns += r->chunk_tot.insns;
-            r->tot.events += r->chunk_tot.events;
-            r->tot.tlbis += r->chunk_tot.tlbis;
-            r->tot.chunks++;
-            r->chunk_tot = (TraceTotals){0};
+            r_close_chunk(r);
         }
-        if (r->pos == r->size)
-            return damage(r, err, errlen, "trace cut short (no end marker)");
-        if (r->size - r->pos < 8)
-            return damage(r, err, errlen, "trace cut short inside a chunk header");
-        uint32_t tag = get32(r->map + r->pos), len = get32(r->map + r->pos + 4);
-        if (tag == TRACE_END_TAG) {
-            if (len > 100 || r->size - r->pos < 12 + (uint64_t)len)
-                return damage(r, err, errlen, "trace cut short inside the end marker");
-            const uint8_t *p = r->map + r->pos + 8, *e = p + len;
-            if (trace_crc32(0, p, len) != get32(e))
-                return damage(r, err, errlen, "end marker CRC mismatch");
-            uint64_t v[7];
-            for (int i = 0; i < 7; i++) {
-                size_t n = trace_get_varint(p, e, &v[i]);
-                if (!n)
-                    return damage(r, err, errlen, "malformed end marker");
-                p += n;
-            }
-            r->end_tot = (TraceTotals){v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
-            r->pos += 12 + len;
-            r->finished = true;
-            if (memcmp(&r->end_tot, &r->tot, sizeof r->tot))
-                return damage(r, err, errlen, "end marker totals disagree with the chunks read");
-            if (r->pos != r->size)
-                return damage(r, err, errlen, "bytes after the end marker");
-            return 0;
-        }
-        if (tag != TRACE_CHUNK_TAG)
-            return damage(r, err, errlen, "bad chunk tag");
-        if (r->size - r->pos < 16)
-            return damage(r, err, errlen, "trace cut short inside a chunk header");
-        uint32_t nrec = get32(r->map + r->pos + 8), crc = get32(r->map + r->pos + 12);
-        if (len > TRACE_CHUNK_MAX || nrec == 0 || nrec > len)
-            return damage(r, err, errlen, "malformed chunk header");
-        if (r->size - r->pos - 16 < len)
-            return damage(r, err, errlen, "trace cut short inside a chunk");
-        const uint8_t *p = r->map + r->pos + 16;
-        if (trace_crc32(0, p, len) != crc)
-            return damage(r, err, errlen, "chunk CRC mismatch");
-        r->p = p;
-        r->end = p + len;
-        r->pos += 16 + len;
-        r->chunk_recs = nrec;
-        r->chunk_done = 0;
-        r->in_chunk = true;
-        r_reset_tables(r);
+        int k = r_open_chunk(r, err, errlen);
+        if (k <= 0)
+            return k;
     }
 }
 
@@ -1070,37 +1230,41 @@ static uint64_t table_mask(int fmt, int level)
     return fmt == TLB_FMT_16K ? 0x3fff : fmt == TLB_FMT_64K ? 0xffff : 0xfff;
 }
 
+/* One lookup, the calls a live run makes (emu/tlb_glue.c): on a miss, the walk from the recorded
+ * translation. */
+static void replay_access(TraceReplay *rp, TlbSide side, uint64_t va, const TraceXlate *x)
+{
+    TlbResult res;
+    if (tlb_lookup(rp->m, side, va, rp->asid, 0, &res)) {
+        rp->hit = true;
+        rp->hit_level = res.level;
+        return;
+    }
+    rp->hit = false;
+    /* the miss path of emu/tlb_glue.c walk_and_fill, from the recorded walk */
+    uint64_t table_pa = 0;
+    int next = tlb_walk_begin(rp->m, va, (TlbWalkFmt)x->fmt, x->start_level, x->ttbr1, rp->asid, 0, &table_pa);
+    int last = x->start_level + (x->ndesc ? x->ndesc : 1) - 1;
+    unsigned reads = next > last ? 1 : (unsigned)(last - next + 1);
+    for (int i = 0; i + 1 < x->ndesc; i++)
+        tlb_walk_cache_insert(rp->m, va, (TlbWalkFmt)x->fmt, x->start_level + i, x->ttbr1, rp->asid, 0,
+                              x->desc_pa[i + 1] & ~table_mask(x->fmt, x->start_level + i + 1));
+    tlb_walk_end(rp->m, reads, rp->asid);
+    rp->reads = reads;
+    if (!x->mapped)
+        return;
+    uint64_t size = 1ull << x->size_log2;
+    TlbMapping map = {x->va_base, x->pa_base, size, rp->asid, 0, x->global, x->perms, 0, (uint8_t)x->level};
+    tlb_fill(rp->m, side, va, &map);
+}
+
 void trace_replay_record(TraceReplay *rp, const TraceRec *rec)
 {
     switch (rec->kind) {
-    case TR_ACCESS: {
-        TlbResult res;
+    case TR_ACCESS:
         rp->accesses++;
-        TlbSide side = (TlbSide)rec->side;
-        if (tlb_lookup(rp->m, side, rec->va, rp->asid, 0, &res)) {
-            rp->hit = true;
-            rp->hit_level = res.level;
-            return;
-        }
-        rp->hit = false;
-        /* the miss path of emu/tlb_glue.c walk_and_fill, from the recorded walk */
-        const TraceXlate *x = rec->x;
-        uint64_t table_pa = 0;
-        int next = tlb_walk_begin(rp->m, rec->va, (TlbWalkFmt)x->fmt, x->start_level, x->ttbr1, rp->asid, 0, &table_pa);
-        int last = x->start_level + (x->ndesc ? x->ndesc : 1) - 1;
-        unsigned reads = next > last ? 1 : (unsigned)(last - next + 1);
-        for (int i = 0; i + 1 < x->ndesc; i++)
-            tlb_walk_cache_insert(rp->m, rec->va, (TlbWalkFmt)x->fmt, x->start_level + i, x->ttbr1, rp->asid, 0,
-                                  x->desc_pa[i + 1] & ~table_mask(x->fmt, x->start_level + i + 1));
-        tlb_walk_end(rp->m, reads, rp->asid);
-        rp->reads = reads;
-        if (!x->mapped)
-            return;
-        uint64_t size = 1ull << x->size_log2;
-        TlbMapping map = {x->va_base, x->pa_base, size, rp->asid, 0, x->global, x->perms, 0, (uint8_t)x->level};
-        tlb_fill(rp->m, side, rec->va, &map);
+        replay_access(rp, (TlbSide)rec->side, rec->va, rec->x);
         return;
-    }
     case TR_BLOCK:
         tlb_block_cost(rp->m, rec->b->classes);
         rp->insns += rec->b->ninsns;
@@ -1114,6 +1278,232 @@ void trace_replay_record(TraceReplay *rp, const TraceRec *rec)
     case TR_EVENT:
         return;
     }
+}
+
+/* The whole-trace replay: the same model calls as trace_replay_record on every record of
+ * trace_reader_next, with the same final state, but
+ *   - records decoded in one loop here, the common ones (an access by the side's previous or a
+ *     slot's translation, a block by slot or again) without going through decode();
+ *   - an access that hits the side's first-level entry under the conditions of TlbHot
+ *     (tlb_internal.h) only counted, and the counts added when anything else touches the model;
+ *   - a block's cost added once per chunk and slot with the number of times it ran (costs and
+ *     instruction counts are sums, and nothing in the model reads them during a replay).
+ * MMUSCOPE_REPLAY_SLOW=1 replays record by record instead (to compare the two). */
+typedef struct FastReplay {
+    TraceReplay *rp;
+    TlbHot hot[TLB_SIDE_COUNT];
+    uint64_t bn[TRACE_BSLOTS];      /* runs of each block slot not yet costed */
+    uint8_t listed[TRACE_BSLOTS];   /* slot is in bdirty */
+    uint16_t bdirty[TRACE_BSLOTS];  /* slots that ran in this chunk */
+    unsigned nbdirty;
+} FastReplay;
+
+static inline void fr_flush_hits(FastReplay *f)
+{
+    for (int s = 0; s < TLB_SIDE_COUNT; s++)
+        if (f->hot[s].n)
+            tlb_hot_flush(f->rp->m, (TlbSide)s, &f->hot[s]);
+}
+
+static void fr_disarm(FastReplay *f)
+{
+    for (int s = 0; s < TLB_SIDE_COUNT; s++)
+        f->hot[s].epoch = 0;
+}
+
+static void fr_block_slot(FastReplay *f, TraceReader *r, unsigned s)
+{
+    uint64_t n = f->bn[s];
+    if (!n)
+        return;
+    f->bn[s] = 0;
+    const TraceBlock *b = &r->bt[s];
+    tlb_block_cost_n(f->rp->m, b->classes, n);
+    f->rp->insns += n * b->ninsns;
+    r->chunk_tot.blocks += n;
+    r->chunk_tot.insns += n * b->ninsns;
+}
+
+static void fr_blocks(FastReplay *f, TraceReader *r)
+{
+    for (unsigned i = 0; i < f->nbdirty; i++) {
+        fr_block_slot(f, r, f->bdirty[i]);
+        f->listed[f->bdirty[i]] = 0;
+    }
+    f->nbdirty = 0;
+}
+
+static inline void fr_block_run(FastReplay *f, unsigned s)
+{
+    f->bn[s]++;
+    if (!f->listed[s]) {
+        f->listed[s] = 1;
+        f->bdirty[f->nbdirty++] = (uint16_t)s;
+    }
+}
+
+static inline void fr_access(FastReplay *f, TlbSide side, uint64_t va, const TraceXlate *x)
+{
+    TlbHot *h = &f->hot[side];
+    if (h->epoch == h->t->epoch && (va >> h->shift) == h->vpn) {
+        h->n++;
+        return;
+    }
+    fr_flush_hits(f);
+    if (tlb_hot_lookup(f->rp->m, side, va, f->rp->asid, h))
+        return; /* a first-level hit on another entry */
+    replay_access(f->rp, side, va, x);
+    tlb_hot_arm(f->rp->m, side, va, f->rp->asid, h);
+}
+
+/* A chunk's records; false at an undecodable one. */
+static bool fr_chunk(FastReplay *f, TraceReader *r)
+{
+    TraceReplay *rp = f->rp;
+    const uint8_t *p = r->p, *e = r->end;
+    uint32_t left = r->chunk_recs;
+    uint64_t nfast = 0, nacc = 0;
+    TraceRec rec;
+    while (left) {
+        if (p >= e)
+            break;
+        unsigned op = *p;
+        if (op < 0x40 && (op & 3) != 3) { /* access, mode 0 (same) or 1 (slot) */
+            unsigned side = op & 3, sl = op >> 2 & 7, s;
+            const uint8_t *q = p + 1;
+            if (op < 0x20) {
+                if (r->last_slot[side] < 0)
+                    break;
+                s = (unsigned)r->last_slot[side];
+            } else {
+                if (q >= e || !r->xvalid[*q])
+                    break;
+                s = *q++;
+            }
+            uint64_t d;
+            size_t n = get_varint(q, e, &d);
+            if (!n)
+                break;
+            p = q + n;
+            int64_t delta = trace_unzigzag(d >> 1);
+            uint64_t va = r->last_va[side] + ((d & 1) ? (uint64_t)delta : (uint64_t)delta << sl);
+            r->last_va[side] = va;
+            r->last_slot[side] = (int)s;
+            nacc++;
+            fr_access(f, (TlbSide)side, va, &r->xt[s]);
+        } else if ((op | TRACE_OP_WITH_FETCH) == (OP_BLOCK_AGAIN | TRACE_OP_WITH_FETCH) ||
+                   (op | TRACE_OP_WITH_FETCH) == (OP_BLOCK_REF | TRACE_OP_WITH_FETCH)) {
+            unsigned s;
+            if ((op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_AGAIN) {
+                if (r->last_bslot < 0)
+                    break;
+                s = (unsigned)r->last_bslot;
+                p++;
+            } else {
+                if (p + 1 >= e || !r->bvalid[p[1]])
+                    break;
+                s = p[1];
+                p += 2;
+                r->last_bslot = (int)s;
+            }
+            fr_block_run(f, s);
+            if (op & TRACE_OP_WITH_FETCH) { /* and its fetch lookup, by the previous fetch's translation */
+                int xs = r->last_slot[TLB_SIDE_FETCH];
+                if (xs < 0 || r->h.version < 2 || left < 2)
+                    break;
+                left--; /* the two records it counts as */
+                nfast++;
+                uint64_t va = r->bt[s].va;
+                r->last_va[TLB_SIDE_FETCH] = va;
+                nacc++;
+                fr_access(f, TLB_SIDE_FETCH, va, &r->xt[xs]);
+            }
+        } else {
+            if ((op & ~TRACE_OP_WITH_FETCH) == OP_BLOCK_NEW && p + 1 < e)
+                fr_block_slot(f, r, p[1]); /* its slot's block is about to change */
+            r->p = p;
+            r->chunk_done = r->chunk_recs - left;
+            if (!decode(r, &rec))
+                break;
+            p = r->p;
+            nfast--; /* decode counted the record itself */
+            if (rec.kind == TR_ACCESS) {
+                rp->accesses++;
+                fr_access(f, (TlbSide)rec.side, rec.va, rec.x);
+            } else if (rec.kind == TR_BLOCK) {
+                fr_block_run(f, (unsigned)(rec.b - r->bt));
+                r->chunk_tot.blocks--; /* counted again when the slot's runs are costed */
+                r->chunk_tot.insns -= rec.b->ninsns;
+                if (r->fetch_due) { /* a new block with its fetch lookup (decode counted the access) */
+                    r->fetch_due = false;
+                    left--;
+                    nfast++;
+                    r->last_va[TLB_SIDE_FETCH] = rec.b->va;
+                    rp->accesses++;
+                    fr_access(f, TLB_SIDE_FETCH, rec.b->va, &r->xt[r->last_slot[TLB_SIDE_FETCH]]);
+                }
+            } else if (rec.kind != TR_EVENT) {
+                fr_flush_hits(f);
+                if (rec.kind == TR_CONTEXT && rec.asid != rp->asid)
+                    fr_disarm(f); /* the per-ASID counts of pending hits are the old ASID's */
+                trace_replay_record(rp, &rec);
+            }
+        }
+        nfast++;
+        left--;
+    }
+    r->p = p;
+    r->chunk_tot.records += nfast;
+    r->chunk_tot.accesses += nacc;
+    rp->accesses += nacc;
+    fr_blocks(f, r); /* before the next chunk resets the block table */
+    r->chunk_done = r->chunk_recs - left;
+    return left == 0;
+}
+
+int trace_replay_run(TraceReader *r, TraceReplay *rp, char *err, size_t errlen)
+{
+    const char *slow = getenv("MMUSCOPE_REPLAY_SLOW");
+    if (slow && *slow && strcmp(slow, "0")) {
+        TraceRec rec;
+        int k;
+        while ((k = trace_reader_next(r, &rec, err, errlen)) > 0)
+            trace_replay_record(rp, &rec);
+        return k;
+    }
+    FastReplay *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    f->rp = rp;
+    for (int s = 0; s < TLB_SIDE_COUNT; s++)
+        tlb_hot_init(rp->m, (TlbSide)s, &f->hot[s]);
+    int k;
+    for (;;) {
+        if (r->finished) {
+            k = r->end_tot.records == r->tot.records && r->pos == r->size ? 0 : -1;
+            break;
+        }
+        if (r->in_chunk) {
+            if (!fr_chunk(f, r)) {
+                r->chunk_tot = (TraceTotals){0};
+                k = damage(r, err, errlen, "undecodable record in a chunk whose CRC is right");
+                break;
+            }
+            if (r->p != r->end) {
+                k = damage(r, err, errlen, "chunk holds more bytes than its records");
+                break;
+            }
+            r_close_chunk(r);
+        }
+        k = r_open_chunk(r, err, errlen);
+        if (k <= 0)
+            break;
+    }
+    fr_flush_hits(f);
+    free(f);
+    return k;
 }
 
 /* ---------------------------------------------------------------- configurations */

@@ -14,7 +14,8 @@
 #include "tlb.h"
 
 #define TRACE_MAGIC "MMUTRACE"
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2         /* written; version 1 (no block+fetch records) is read too */
+#define TRACE_OP_WITH_FETCH 0x08 /* a block opcode with this bit: its fetch lookup follows (docs) */
 #define TRACE_CHUNK_TAG 0x4b48434du /* "MCHK" little-endian */
 #define TRACE_END_TAG 0x444e454du   /* "MEND" */
 #define TRACE_CHUNK_MAX 65536       /* payload bytes of one chunk at most */
@@ -33,6 +34,9 @@ typedef struct TraceSha256 {
 void trace_sha256_init(TraceSha256 *s);
 void trace_sha256_update(TraceSha256 *s, const void *data, size_t len);
 void trace_sha256_final(TraceSha256 *s, uint8_t out[32]);
+/* The compression function: the SHA extensions when the CPU has them (the default), or the
+ * portable C loop (true; for the tests, which check both). */
+void trace_sha256_use_portable(bool portable);
 /* SHA-256 of a file as 64 hex digits; false (and err) when it cannot be read */
 bool trace_sha256_file(const char *path, char hex[65], char *err, size_t errlen);
 /* LEB128 unsigned varint: bytes written (<= 10) / bytes read (0: truncated or too long) */
@@ -100,19 +104,31 @@ typedef struct TraceHeader {
     char *core_ini;      /* the preset file's text as recorded (malloc'd; NULL if none) */
 } TraceHeader;
 
+/* The slot of the block at va in the writer's and reader's block tables */
+static inline unsigned trace_block_slot(uint64_t va)
+{
+    return (unsigned)(((va >> 1) * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
 /* ---- writer ---- */
 typedef struct TraceWriter TraceWriter;
 /* The first member of a TraceWriter: what the inline fast path below touches. */
 typedef struct TraceWriterHot {
     uint8_t *buf;
     size_t n;           /* bytes of the current chunk */
-    uint32_t nrec;      /* records of the current chunk */
+    uint32_t nrec;      /* records of the current chunk (added to records at its end) */
     int last_slot[TLB_SIDE_COUNT];
     uint64_t last_va[TLB_SIDE_COUNT], last_id[TLB_SIDE_COUNT];
     uint64_t records, accesses;
     int last_bslot;             /* the previous block record's slot (-1: none in this chunk) */
     uint32_t last_bninsns;
     uint64_t blocks, insns;
+    long blk_at;                /* offset of the block record written last, when it is the last record
+                                 * and carries no fetch yet; else -1 */
+    uint64_t blk_va;            /* that block's VA */
+    uint64_t bseq;              /* versions given to block slots so far */
+    uint64_t bver[TRACE_BSLOTS]; /* the version of what each block slot holds; 0: nothing */
+    uint64_t bt_va[TRACE_BSLOTS]; /* and its VA */
 } TraceWriterHot;
 TraceWriter *trace_writer_open(FILE *f, const TraceHeader *h, char *err, size_t errlen);
 /* id: nonzero and the same only for the same translation content (lets the writer skip the
@@ -123,8 +139,17 @@ void trace_w_access(TraceWriter *w, TlbSide side, uint64_t va, unsigned size_log
 static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t va, unsigned size_log2, uint64_t id)
 {
     TraceWriterHot *w = (TraceWriterHot *)w_;
-    if (!id || id != w->last_id[side] || w->n > 65536 - 640)
+    if (!id || id != w->last_id[side] || w->n > TRACE_CHUNK_MAX - 640)
         return false;
+    if (side == TLB_SIDE_FETCH && w->blk_at >= 0 && va == w->blk_va && !size_log2) {
+        /* the fetch lookup of the block just written: a bit of its opcode */
+        w->buf[w->blk_at] |= TRACE_OP_WITH_FETCH;
+        w->blk_at = -1;
+        w->last_va[side] = va;
+        w->nrec++; /* it counts as a record, as in version 1 */
+        w->accesses++;
+        return true;
+    }
     int64_t d = (int64_t)(va - w->last_va[side]);
     uint64_t v = !(d & ((1ll << size_log2) - 1)) ? trace_zigzag(d >> size_log2) << 1 : trace_zigzag(d) << 1 | 1;
     uint8_t *p = w->buf + w->n;
@@ -138,23 +163,36 @@ static inline bool trace_w_access_same(TraceWriter *w_, TlbSide side, uint64_t v
     w->last_va[side] = va;
     w->n += k;
     w->nrec++;
-    w->records++;
     w->accesses++;
+    w->blk_at = -1;
     return true;
 }
-void trace_w_block(TraceWriter *w, const TraceBlock *b);
-/* The block of the previous trace_w_block again; false (nothing written) when the writer
- * cannot say so in one byte (a new chunk began): call trace_w_block then. */
-static inline bool trace_w_block_again(TraceWriter *w_)
+/* Writes a block record; returns a cookie for trace_w_block_held (nonzero), naming the slot that
+ * now holds b and the version of its content. */
+uint64_t trace_w_block(TraceWriter *w, const TraceBlock *b);
+/* The block that an earlier trace_w_block returned `cookie` for (with ninsns instructions)
+ * again, when the writer's table still holds it: written by slot (no comparison) and true;
+ * false (nothing written) otherwise: call trace_w_block then. */
+static inline bool trace_w_block_held(TraceWriter *w_, uint64_t cookie, uint32_t ninsns)
 {
     TraceWriterHot *w = (TraceWriterHot *)w_;
-    if (w->last_bslot < 0 || w->n > 65536 - 640)
+    unsigned s = (unsigned)(cookie & 0xff);
+    if (!cookie || w->bver[s] != cookie >> 8 || w->n > TRACE_CHUNK_MAX - 640)
         return false;
-    w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
+    w->blk_at = (long)w->n;
+    w->blk_va = w->bt_va[s];
+    if (w->last_bslot == (int)s) {
+        w->buf[w->n++] = 0x85; /* OP_BLOCK_AGAIN */
+    } else {
+        w->buf[w->n] = 0x81; /* OP_BLOCK_REF, slot */
+        w->buf[w->n + 1] = (uint8_t)s;
+        w->n += 2;
+        w->last_bslot = (int)s;
+        w->last_bninsns = ninsns;
+    }
     w->nrec++;
-    w->records++;
     w->blocks++;
-    w->insns += w->last_bninsns;
+    w->insns += ninsns;
     return true;
 }
 void trace_w_context(TraceWriter *w, uint16_t asid, bool el0, bool mmu_on);
@@ -197,6 +235,11 @@ typedef struct TraceReplay {
     unsigned reads;
 } TraceReplay;
 void trace_replay_record(TraceReplay *rp, const TraceRec *rec);
+/* Replays every record of r from where it stands (normally just opened) through rp->m: the
+ * same final model state and rp->accesses/insns as trace_replay_record on each record of
+ * trace_reader_next, faster (see trace_format.c). rp->hit, hit_level and reads are not kept.
+ * Returns 0 at a clean end, -1 on damage (err as trace_reader_next's). */
+int trace_replay_run(TraceReader *r, TraceReplay *rp, char *err, size_t errlen);
 
 /* Loads the preset NAME|PATH, or the recorded preset text when name_or_path is NULL,
  * then applies SECTION.KEY=VALUE overrides (tlb. prefix allowed; "main" = main_tlb). */

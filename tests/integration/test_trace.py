@@ -210,6 +210,51 @@ def test_replay_set_equals_live_modified_preset():
     assert got["tlb"] == want["tlb"] and got["cycles"] == want["cycles"]
 
 
+def test_replay_equals_live_every_policy():
+    """PLRU, FIFO and random replacement (no preset uses them): replay = live on armv8-head and a64_tlb
+
+    With 4-entry micro TLBs, which evict on armv8-head, so that the replay's shortcut for repeated
+    first-level hits (tlb_internal.h, TlbHot) meets every policy."""
+    with open(os.path.join(CORES_DIR, "cortex-a53.ini")) as f:
+        text = f.read()
+    assert text.count("replacement = lru") == 4 and text.count("entries = 10") == 2
+    for pol in ("plru", "fifo", "random"):
+        # 4-entry micro TLBs (a power of two for tree-PLRU) so that they evict
+        mod = os.path.join(TMP, f"a53-{pol}.ini")
+        with open(mod, "w") as f:
+            f.write(text.replace("replacement = lru", f"replacement = {pol}").replace("entries = 10", "entries = 4"))
+        for name in ("armv8-head", "a64_tlb"):
+            _, machine, _, img, extra = next(i for i in IMAGES if i[0] == name)
+            st = os.path.join(TMP, f"live-{name}-{pol}.json")
+            p = raw("run", "--machine", machine, "--core", mod, "--stats", st, *extra, image_path(img), timeout=300)
+            assert p.returncode in (0, 3), p.stderr
+            with open(st) as f:
+                want = json.load(f)
+            assert want["tlb"]["structures"]["dtlb"]["replacement"] == pol
+            if name == "armv8-head":
+                assert want["tlb"]["structures"]["dtlb"]["evictions"] > 0, (name, pol)
+            _, trace, _ = live(name, "cortex-a53")
+            got, _ = replay(trace, "--core", mod)
+            assert got["tlb"] == want["tlb"] and got["cycles"] == want["cycles"], (name, pol)
+
+
+def test_recorder_cache_is_exact():
+    """MMUSCOPE_TRACE_VERIFY=1 (a fresh walk at every access): no cached walk of the recorder differs from it
+
+    The recorder's cache is voided by translation-register writes and, walk by walk, by stores to
+    the pages the walks read descriptors from (emu/trace_record.c)."""
+    for name in ("armv7-head", "armv8-head", "a64_tlb"):
+        _, machine, presets, img, extra = next(i for i in IMAGES if i[0] == name)
+        env = dict(os.environ, MMUSCOPE_TRACE_VERIFY="1")
+        p = subprocess.run([MMUSCOPE, "run", "--machine", machine, "--core", presets[0], "--trace",
+                            os.path.join(TMP, "verify.trace"), *extra, image_path(img)],
+                           capture_output=True, text=True, timeout=300, env=env)
+        assert p.returncode in (0, 3), p.stderr
+        line = next(l for l in p.stderr.splitlines() if "trace verify:" in l)
+        walks = int(line.split("verify: ")[1].split()[0])
+        assert walks > 1000 and line.endswith(" 0 cached walks differed from the tables"), line
+
+
 def test_sweep_rows_equal_single_replays():
     """sweep: one CSV row per configuration, each equal to a single replay; shards add up; PNG and SVG"""
     _, trace, _ = live("tlb-bench-v8", "cortex-a53")
@@ -329,6 +374,8 @@ run_tests([
     test_dump_window_and_disassembly,
     test_stats_and_exports,
     test_replay_set_equals_live_modified_preset,
+    test_replay_equals_live_every_policy,
+    test_recorder_cache_is_exact,
     test_sweep_rows_equal_single_replays,
     test_damaged_traces_are_reported,
     test_killed_run_leaves_part_file,

@@ -6,6 +6,7 @@
 
 #include "tap.h"
 #include "trace_format.h"
+#include "tlb_test_util.h"
 
 /* CRC-32 bit by bit (the definition: reflected, polynomial 0xEDB88320, init and xorout ~0),
  * independent of the table-driven code under test */
@@ -41,10 +42,10 @@ static void test_crc(void)
     bool all = true;
     for (size_t n = 0; n <= sizeof buf; n += 37)
         all &= trace_crc32(0, buf + (n % 7), n - (n % 7)) == crc_bitwise(buf + (n % 7), n - (n % 7));
-    tap_ok(all, "slicing-by-8 crc32 = bit-by-bit crc32 at 28 lengths and unaligned starts");
+    tap_ok(all, "zlib's crc32 = bit-by-bit crc32 at 28 lengths and unaligned starts");
 }
 
-static void test_sha(void)
+static void test_sha(const char *impl)
 {
     /* FIPS 180-2 appendix B.1 / B.2 examples, and the empty message */
     struct { const char *msg, *want; } v[] = {
@@ -66,7 +67,7 @@ static void test_sha(void)
             trace_sha256_update(&s, v[i].msg, strlen(v[i].msg));
         trace_sha256_final(&s, d);
         hex(d, h);
-        tap_ok(!strcmp(h, v[i].want), "sha256(\"%.10s...\") = %.16s...", v[i].msg, v[i].want);
+        tap_ok(!strcmp(h, v[i].want), "%s sha256(\"%.10s...\") = %.16s...", impl, v[i].msg, v[i].want);
     }
     /* one million 'a' (FIPS 180-2 B.3) */
     TraceSha256 s;
@@ -78,7 +79,8 @@ static void test_sha(void)
         trace_sha256_update(&s, a, sizeof a);
     trace_sha256_final(&s, d);
     hex(d, h);
-    tap_ok(!strcmp(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), "sha256(10^6 x 'a')");
+    tap_ok(!strcmp(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), "%s sha256(10^6 x 'a')",
+           impl);
 }
 
 static void test_varint(void)
@@ -190,10 +192,14 @@ static bool write_trace(const char *path, uint64_t *nrec_out)
         blocks[i].ninsns = n;
         blocks[i].word = (uint32_t)rnd(&g);
     }
-    uint64_t n = 0;
-    TraceBlock last_block;
-    bool have_last = false;
-    memset(&last_block, 0, sizeof last_block);
+    uint64_t n = 0, cookie[20] = {0};
+    /* the translation of the blocks' code: a 2 MiB mapping holding every block */
+    TraceXlate bx;
+    make_xlate(&g, 0x80800000, &bx);
+    bx.mapped = 1;
+    bx.size_log2 = 21;
+    bx.va_base = 0x80800000;
+    bx.pa_base = 0x40800000;
     for (int i = 0; i < NREC; i++) {
         Want *wt = &want[n];
         memset(wt, 0, sizeof *wt);
@@ -212,12 +218,20 @@ static bool write_trace(const char *path, uint64_t *nrec_out)
             int b = (int)(rnd(&g) % 20);
             wt->kind = TR_BLOCK;
             wt->b = blocks[b];
-            if (have_last && !(rnd(&g) % 2) && trace_w_block_again(w)) {
-                wt->b = last_block; /* the writer's previous block record, again */
-            } else {
-                trace_w_block(w, &blocks[b]);
-                last_block = blocks[b];
-                have_last = true;
+            /* half of them by the cookie of an earlier trace_w_block of the same block (refused
+             * once its slot holds another block or a new chunk began) */
+            if (!(cookie[b] && !(rnd(&g) % 2) && trace_w_block_held(w, cookie[b], blocks[b].ninsns)))
+                cookie[b] = trace_w_block(w, &blocks[b]);
+            if (rnd(&g) % 3) {
+                /* its fetch lookup at the block's VA: when the previous fetch had the same
+                 * translation, the writer folds it into the block record (version 2) */
+                Want *wf = &want[++n];
+                memset(wf, 0, sizeof *wf);
+                wf->kind = TR_ACCESS;
+                wf->side = TLB_SIDE_FETCH;
+                wf->va = blocks[b].va;
+                wf->x = bx;
+                trace_w_access(w, TLB_SIDE_FETCH, blocks[b].va, 0, &bx, 0);
             }
         } else if (k < 95) {
             wt->kind = TR_CONTEXT;
@@ -298,13 +312,103 @@ static uint64_t read_back(const char *path, uint64_t nwant, int *status, bool *b
     return i;
 }
 
+/* ---- trace_replay_run against trace_replay_record on every record ---- */
+static TlbModel *replay_model(TlbRepl r, bool split, char *err, size_t errlen)
+{
+    TlbConfig c;
+    tlb_config_init(&c);
+    snprintf(c.name, sizeof c.name, "unit-%s", tlb_repl_name(r));
+    c.itlb = tt_cfg("itlb", 4, 0, r);
+    if (split) {
+        c.dtlb_load = tt_cfg("dtlb_load", 4, 2, r);
+        c.dtlb_store = tt_cfg("dtlb_store", 4, 0, r);
+    } else {
+        c.dtlb = tt_cfg("dtlb", 8, 2, r);
+    }
+    c.unified[0] = tt_cfg("main_tlb", 32, 4, r);
+    c.unified[0].latency = 2;
+    c.unified[0].miss_penalty = 3;
+    c.walk_cache = tt_cfg("walk_cache", 8, 0, r);
+    c.mem_latency = 20;
+    c.asid_bits = 8;
+    c.seed = 5;
+    return tlb_model_create(&c, err, errlen);
+}
+
+/* Everything the model holds: statistics and every entry with its replacement stamp. */
+static char *model_state(TlbModel *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    tlb_stats_json(m, f);
+    static const char *const names[] = {"itlb", "dtlb", "dtlb_load", "dtlb_store", "main_tlb", "walk_cache"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        TlbStruct *t = tlb_model_struct(m, names[k]);
+        for (unsigned i = 0; t && i < tlb_struct_config(t)->entries; i++) {
+            TlbEntryView e;
+            uint64_t stamp;
+            if (tlb_struct_entry(t, i, &e, &stamp))
+                fprintf(f, "\n%s[%u] %llx %llx %llx %u %u %u %llu", names[k], i, (unsigned long long)e.va,
+                        (unsigned long long)e.pa, (unsigned long long)e.size, e.asid, e.global, e.perms,
+                        (unsigned long long)stamp);
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+/* 1: clean end, -1: damage; *state the model afterwards, err the reader's message */
+static int replay_file(const char *path, bool fast, TlbRepl r, bool split, char **state, uint64_t *acc,
+                       uint64_t *insns, char *err, size_t errlen)
+{
+    TraceReader *rd = trace_reader_open(path, err, errlen);
+    if (!rd)
+        return -2;
+    TraceReplay rp = {.m = replay_model(r, split, err, errlen)};
+    int k;
+    if (fast) {
+        k = trace_replay_run(rd, &rp, err, errlen);
+    } else {
+        TraceRec rec;
+        while ((k = trace_reader_next(rd, &rec, err, errlen)) > 0)
+            trace_replay_record(&rp, &rec);
+    }
+    trace_reader_close(rd);
+    *state = model_state(rp.m);
+    *acc = rp.accesses;
+    *insns = rp.insns;
+    tlb_model_destroy(rp.m);
+    return k;
+}
+
+static void test_replay_fast(const char *path)
+{
+    /* the shortcut's claim (tlb_internal.h, TlbHot) for every replacement policy, with a shared
+     * and with split data TLBs: the same statistics, entries and stamps as the record-by-record
+     * replay */
+    static const TlbRepl pol[] = {TLB_REPL_LRU, TLB_REPL_PLRU, TLB_REPL_FIFO, TLB_REPL_RANDOM};
+    for (int split = 0; split < 2; split++)
+        for (size_t i = 0; i < sizeof pol / sizeof pol[0]; i++) {
+            char e1[512], e2[512], *s1, *s2;
+            uint64_t a1, a2, n1, n2;
+            int k1 = replay_file(path, false, pol[i], split, &s1, &a1, &n1, e1, sizeof e1);
+            int k2 = replay_file(path, true, pol[i], split, &s2, &a2, &n2, e2, sizeof e2);
+            tap_ok(k1 == 0 && k2 == 0 && !strcmp(s1, s2) && a1 == a2 && n1 == n2 && strstr(s1, "\"hits\": "),
+                   "%s%s: trace_replay_run leaves the model as record-by-record replay does (%llu accesses)",
+                   tlb_repl_name(pol[i]), split ? ", split data TLBs" : "", (unsigned long long)a2);
+            free(s1);
+            free(s2);
+        }
+}
+
 static void test_round_trip(void)
 {
     char path[] = "/tmp/mmuscope-trace-unit-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
-    want = calloc(NREC, sizeof *want);
-    uint64_t n;
+    want = calloc(2 * NREC, sizeof *want);
+    uint64_t n = 0;
     tap_ok(write_trace(path, &n), "wrote %d records", NREC);
     FILE *f = fopen(path, "rb");
     fseek(f, 0, SEEK_END);
@@ -317,8 +421,8 @@ static void test_round_trip(void)
     int st;
     bool bad;
     uint64_t got = read_back(path, n, &st, &bad, err, sizeof err);
-    tap_ok(st == 0 && !bad && got == n, "every record reads back as written, clean end (%llu of %llu)",
-           (unsigned long long)got, (unsigned long long)n);
+    tap_ok(st == 0 && !bad && got == n, "every record reads back as written, clean end (%llu of %llu)%s%s",
+           (unsigned long long)got, (unsigned long long)n, st ? ": " : "", st ? err : "");
     TraceReader *r = trace_reader_open(path, err, sizeof err);
     TraceRec rec;
     while (trace_reader_next(r, &rec, err, sizeof err) > 0)
@@ -330,6 +434,8 @@ static void test_round_trip(void)
            "header fields and the preset text read back");
     trace_reader_close(r);
 
+    test_replay_fast(path);
+
     /* truncations: a prefix of the records, then a report naming what is intact */
     Gen g = {7};
     int trunc_ok = 0, trunc_n = 40;
@@ -340,6 +446,15 @@ static void test_round_trip(void)
         fclose(f);
         got = read_back(path, n, &st, &bad, err, sizeof err);
         bool ok = !bad && got < n && st < 0 && (st == -2 || strstr(err, "intact:"));
+        if (st == -1) { /* the whole-trace replay stops with the same report */
+            char e1[1024], e2[1024], *s1, *s2;
+            uint64_t a, b;
+            int k1 = replay_file(path, false, TLB_REPL_LRU, false, &s1, &a, &b, e1, sizeof e1);
+            int k2 = replay_file(path, true, TLB_REPL_LRU, false, &s2, &a, &b, e2, sizeof e2);
+            ok &= k1 == -1 && k2 == -1 && !strcmp(e1, e2) && !strcmp(e1, err);
+            free(s1);
+            free(s2);
+        }
         trunc_ok += ok;
         if (!ok)
             printf("# cut at %ld: status %d bad %d got %llu: %s\n", cut, st, bad, (unsigned long long)got, err);
@@ -380,7 +495,10 @@ static void test_round_trip(void)
 int main(void)
 {
     test_crc();
-    test_sha();
+    trace_sha256_use_portable(true);
+    test_sha("portable");
+    trace_sha256_use_portable(false); /* the SHA extensions when the CPU has them */
+    test_sha("default");
     test_varint();
     test_round_trip();
     return tap_done();
