@@ -21,7 +21,8 @@ static const uint8_t ids[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 void pl011_flush(Machine *m)
 {
     if (m->uart.len) { /* the line in the event stream: when it was printed */
-        char text[256], esc[sizeof text * 6];
+        /* the line buffer can be full (no newline in 256 bytes: a full-screen program) */
+        char text[sizeof m->uart.line + 1], esc[sizeof text * 6];
         size_t n = m->uart.len;
         while (n && (m->uart.line[n - 1] == '\n' || m->uart.line[n - 1] == '\r'))
             n--;

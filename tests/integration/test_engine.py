@@ -229,5 +229,26 @@ def test_exceptions_from_thumb_state():
     assert marker == 0x5A  # the T16 movs after the load ran, in Thumb state
 
 
+def test_console_line_longer_than_the_buffer():
+    """300 characters without a newline (as a full-screen program writes): the console_line
+    events carry the bytes once each, cut at the 256-byte line buffer (a full buffer once
+    overflowed the event's copy and repeated the line, escaped again, into the event file)"""
+    words = [0xE3001000,             # movw r1, #0
+             0xE3401900,             # movt r1, #0x0900: the PL011's DR
+             0xE3A00041,             # mov r0, #'A'
+             0xE3A02F4B,             # mov r2, #300 (imm8 0x4b rotated right by 30)
+             0xE5810000,             # 1: str r0, [r1]
+             0xE2522001,             # subs r2, r2, #1
+             0x1AFFFFFC,             # bne 1b (-4 words from pc + 8)
+             0xE3A0000A,             # mov r0, #10: newline
+             0xE5810000,             # str r0, [r1]
+             MOVW_R0_8, MOVT_R0_8400, HVC_0, LOOP]
+    r = mmuscope(image("long_line.bin", *words))
+    assert r.status == 0, r
+    lines = [e["text"] for e in r.of_kind("console_line")]
+    assert lines == ["A" * 256, "A" * 44], [len(t) for t in lines]  # 256 + 44 = 300
+    assert r.stdout.count("A") == 300
+
+
 if __name__ == "__main__":
     run_tests([v for k, v in sorted(globals().items()) if k.startswith("test_")])
