@@ -37,6 +37,10 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
 void tlb_struct_touch(TlbStruct *t, unsigned idx);
 void tlb_struct_drop(TlbStruct *t, unsigned idx);
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed);
+/* Drops every entry e that kill(e, inv) selects; by_va: only entries covering inv->va can be
+ * selected (then only the sets that VA indexes are scanned). Returns how many were dropped. */
+unsigned tlb_struct_inval_scan(TlbStruct *t, const TlbInval *inv, bool by_va,
+                               bool (*kill)(const TlbEntry *, const TlbInval *));
 
 #define TLB_MAX_PATH (1 + TLB_MAX_UNIFIED)
 

@@ -283,30 +283,25 @@ unsigned tlb_walk_end(TlbModel *m, unsigned descriptors_read, uint16_t asid)
 
 /* ---- maintenance ---- */
 
+static bool wc_kills(const TlbEntry *e, const TlbInval *inv)
+{
+    if (!e->valid || e->vmid != inv->vmid)
+        return false;
+    switch (inv->op) {
+    case TLB_INV_ALL: return true;
+    case TLB_INV_ASID: return e->asid == inv->asid;
+    /* intermediate descriptors are not ASID-specific in the architecture: any entry
+     * used for translating the VA goes, whatever ASID it was cached under */
+    default: return (inv->va >> e->shift) == e->vpn;
+    }
+}
+
 static unsigned wc_invalidate(TlbStruct *wc, const TlbInval *inv)
 {
-    unsigned removed = 0;
     if (inv->op == TLB_INV_VAL || inv->op == TLB_INV_VAAL)
         return 0; /* last-level forms may leave intermediate entries */
-    for (unsigned i = 0; i < wc->cfg.entries; i++) {
-        const TlbEntry *e = &wc->e[i];
-        if (!e->valid || e->vmid != inv->vmid)
-            continue;
-        bool kill;
-        switch (inv->op) {
-        case TLB_INV_ALL: kill = true; break;
-        case TLB_INV_ASID: kill = e->asid == inv->asid; break;
-        /* intermediate descriptors are not ASID-specific in the architecture: any entry
-         * used for translating the VA goes, whatever ASID it was cached under */
-        default: kill = (inv->va >> e->shift) == e->vpn; break;
-        }
-        if (kill) {
-            tlb_struct_drop(wc, i);
-            wc->st.invalidations++;
-            removed++;
-        }
-    }
-    return removed;
+    bool by_va = inv->op != TLB_INV_ALL && inv->op != TLB_INV_ASID;
+    return tlb_struct_inval_scan(wc, inv, by_va, wc_kills);
 }
 
 unsigned tlb_invalidate(TlbModel *m, const TlbInval *inv)

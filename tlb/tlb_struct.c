@@ -245,61 +245,76 @@ void tlb_struct_drop(TlbStruct *t, unsigned idx)
         t->last = -1;
 }
 
+/* The oldest stamp among ways [base, base + n) (LRU: last use; FIFO: fill order), the lowest
+ * index among equals; the running minimum is kept in a register, not reloaded from the entry. */
+static inline unsigned oldest(const TlbEntry *e, unsigned base, unsigned n)
+{
+    unsigned best = base;
+    uint64_t bs = e[base].stamp;
+    for (unsigned i = base + 1; i < base + n; i++)
+        if (e[i].stamp < bs) {
+            bs = e[i].stamp;
+            best = i;
+        }
+    return best;
+}
+
+/* The victim in a set whose ways all hold valid entries. */
+static unsigned victim_full(TlbStruct *t, unsigned base, unsigned set)
+{
+    switch (t->cfg.repl) {
+    case TLB_REPL_PLRU:
+        return base + plru_victim(t, set);
+    case TLB_REPL_RANDOM:
+        return base + (unsigned)(rng_next(t) % t->ways);
+    default:
+        return oldest(t->e, base, t->ways);
+    }
+}
+
 unsigned tlb_struct_victim(TlbStruct *t, unsigned set)
 {
     unsigned base = set * t->ways;
     for (unsigned w = 0; w < t->ways; w++)
         if (!t->e[base + w].valid)
             return base + w;
-    switch (t->cfg.repl) {
-    case TLB_REPL_PLRU:
-        return base + plru_victim(t, set);
-    case TLB_REPL_RANDOM:
-        return base + (unsigned)(rng_next(t) % t->ways);
-    default: { /* LRU and FIFO: oldest stamp (use stamp for LRU, fill stamp for FIFO) */
-        unsigned best = base;
-        for (unsigned w = 1; w < t->ways; w++)
-            if (t->e[base + w].stamp < t->e[best].stamp)
-                best = base + w;
-        return best;
-    }
-    }
+    return victim_full(t, base, set);
+}
+
+static inline bool same_translation(const TlbEntry *e, int shift, uint64_t vpn, uint16_t asid, uint16_t vmid,
+                                    bool global, uint16_t tag2)
+{
+    return e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
+           e->global == global && (global || e->asid == asid);
 }
 
 int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
                           bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
 {
     uint64_t vpn = va >> shift;
-    /* the same translation already present: update in place */
-    int idx = -1;
-    if (t->sets == 1) {
-        for (unsigned i = 0; i < t->cfg.entries; i++) {
-            TlbEntry *e = &t->e[i];
-            if (e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
-                e->global == global && (global || e->asid == asid)) {
-                idx = (int)i;
-                break;
-            }
-        }
-    } else {
-        unsigned base = (unsigned)(vpn & t->set_mask) * t->ways;
-        for (unsigned w = 0; w < t->ways; w++) {
-            TlbEntry *e = &t->e[base + w];
-            if (e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
-                e->global == global && (global || e->asid == asid)) {
-                idx = (int)(base + w);
-                break;
-            }
+    unsigned set = (unsigned)(vpn & t->set_mask);
+    unsigned base = set * t->ways;
+    TlbEntry *s = &t->e[base];
+    /* One pass over the set: the same translation already present (updated in place), else the
+     * first invalid way, else the policy's victim. */
+    int idx = -1, free_way = -1;
+    for (unsigned w = 0; w < t->ways; w++) {
+        const TlbEntry *e = &s[w];
+        if (!e->valid) {
+            if (free_way < 0)
+                free_way = (int)w;
+        } else if (same_translation(e, shift, vpn, asid, vmid, global, tag2)) {
+            idx = (int)(base + w);
+            break;
         }
     }
-    if (idx < 0) {
-        unsigned set = (unsigned)(vpn & t->set_mask);
-        idx = (int)tlb_struct_victim(t, set);
-        if (t->e[idx].valid) {
-            t->st.evictions++;
-            tlb_struct_drop(t, (unsigned)idx);
-        }
+    if (idx >= 0) {
+        tlb_struct_drop(t, (unsigned)idx);
+    } else if (free_way >= 0) {
+        idx = (int)base + free_way;
     } else {
+        idx = (int)victim_full(t, base, set);
+        t->st.evictions++;
         tlb_struct_drop(t, (unsigned)idx);
     }
     TlbEntry *e = &t->e[idx];
@@ -361,35 +376,69 @@ void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *remo
         }
 }
 
-unsigned tlb_struct_invalidate(TlbStruct *t, const TlbInval *inv)
+static inline bool inval_kills(const TlbEntry *e, const TlbInval *inv)
+{
+    if (!e->valid || e->vmid != inv->vmid)
+        return false;
+    bool covers = (inv->va >> e->shift) == e->vpn;
+    switch (inv->op) {
+    case TLB_INV_ALL: return true;
+    case TLB_INV_ASID: return !e->global && e->asid == inv->asid;
+    case TLB_INV_VA:
+    case TLB_INV_VAL: return covers && (e->global || e->asid == inv->asid);
+    case TLB_INV_VAA:
+    case TLB_INV_VAAL: return covers;
+    default: return false;
+    }
+}
+
+/* Calls kill(t, i, inv) -> bool for the entries an operation by VA can remove: an entry of page
+ * size 1 << sh covering inv->va sits in set (va >> sh) & set_mask (tlb_struct_insert_raw), so a
+ * set-associative structure needs only those sets, one per page size it holds; a fully
+ * associative one (or any other operation) needs every entry. The order in which entries are
+ * dropped changes nothing (tlb_struct_drop's effects are sums and "if it was this entry"). */
+unsigned tlb_struct_inval_scan(TlbStruct *t, const TlbInval *inv, bool by_va,
+                               bool (*kill)(const TlbEntry *, const TlbInval *))
 {
     unsigned removed = 0;
-    if (t->cfg.flush_on_tlbi) {
-        tlb_struct_flush(t, 0, true, &removed);
+    if (!t->present)
+        return 0; /* no valid entry */
+    if (by_va && t->sets > 1) {
+        uint64_t mask = t->present;
+        while (mask) {
+            int sh = __builtin_ctzll(mask);
+            mask &= mask - 1;
+            unsigned base = (unsigned)((inv->va >> sh) & t->set_mask) * t->ways;
+            for (unsigned w = 0; w < t->ways; w++) {
+                const TlbEntry *e = &t->e[base + w];
+                if (e->shift == sh && kill(e, inv)) {
+                    tlb_struct_drop(t, base + w);
+                    t->st.invalidations++;
+                    removed++;
+                }
+            }
+        }
         return removed;
     }
-    for (unsigned i = 0; i < t->cfg.entries; i++) {
-        const TlbEntry *e = &t->e[i];
-        if (!e->valid || e->vmid != inv->vmid)
-            continue;
-        bool covers = (inv->va >> e->shift) == e->vpn;
-        bool kill;
-        switch (inv->op) {
-        case TLB_INV_ALL: kill = true; break;
-        case TLB_INV_ASID: kill = !e->global && e->asid == inv->asid; break;
-        case TLB_INV_VA:
-        case TLB_INV_VAL: kill = covers && (e->global || e->asid == inv->asid); break;
-        case TLB_INV_VAA:
-        case TLB_INV_VAAL: kill = covers; break;
-        default: kill = false; break;
-        }
-        if (kill) {
+    for (unsigned i = 0; i < t->cfg.entries; i++)
+        if (kill(&t->e[i], inv)) {
             tlb_struct_drop(t, i);
             t->st.invalidations++;
             removed++;
         }
-    }
     return removed;
+}
+
+unsigned tlb_struct_invalidate(TlbStruct *t, const TlbInval *inv)
+{
+    unsigned removed = 0;
+    if (t->cfg.flush_on_tlbi) {
+        if (t->present)
+            tlb_struct_flush(t, 0, true, &removed);
+        return removed;
+    }
+    bool by_va = inv->op != TLB_INV_ALL && inv->op != TLB_INV_ASID;
+    return tlb_struct_inval_scan(t, inv, by_va, inval_kills);
 }
 
 static const struct { const char *name; TlbInvalOp op; } op_names[] = {
