@@ -102,6 +102,10 @@ void tlb_hot_flush(TlbModel *m, TlbSide side, TlbHot *h);
  * counter, t->last, the touch), and h armed on that entry; true. On a miss there nothing has
  * changed and false is returned: call tlb_lookup. Call with every TlbHot flushed. */
 bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h);
+/* tlb_lookup(m, side, va, asid, 0, out) when its first-level lookup is known to miss: call only
+ * right after tlb_hot_lookup(m, side, va, asid, h) returned false (nothing changed since), so
+ * that the first-level structure is not searched twice. */
+bool tlb_lookup_l1_missed(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbResult *out);
 /* tlb_block_cost n times over */
 void tlb_block_cost_n(TlbModel *m, const uint32_t counts[TLB_C_COUNT], uint64_t n);
 

@@ -83,22 +83,12 @@ static inline TlbAsidStats *asid_slot(TlbModel *m, uint16_t asid)
     return &m->asid[asid < TLB_ASID_SLOTS ? asid : TLB_ASID_SLOTS];
 }
 
-bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out)
+/* tlb_lookup from the second level on, the first-level structure p[0] having missed (its lookup
+ * and miss counted); as: the ASID's counters. */
+static bool lookup_upper(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out)
 {
-    asid &= m->asid_mask;
     TlbStruct *const *p = m->path[side];
     TlbAsidStats *as = asid_slot(m, asid);
-    m->accesses[side]++;
-    as->lookups++;
-    /* fast path: first-level hit costs nothing beyond the instruction's base cost */
-    if (tlb_struct_lookup(p[0], va, asid, vmid, &out->e)) {
-        m->first_level_hits[side]++;
-        as->hits++;
-        out->hit = true;
-        out->level = 0;
-        out->cycles = 0;
-        return true;
-    }
     unsigned cyc = p[0]->cfg.miss_penalty;
     int n = m->path_len[side];
     for (int k = 1; k < n; k++) {
@@ -125,6 +115,37 @@ bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t 
     m->tlb_cycles += cyc;
     m->cycles += cyc;
     return false;
+}
+
+bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out)
+{
+    asid &= m->asid_mask;
+    TlbStruct *const *p = m->path[side];
+    TlbAsidStats *as = asid_slot(m, asid);
+    m->accesses[side]++;
+    as->lookups++;
+    /* fast path: first-level hit costs nothing beyond the instruction's base cost */
+    if (tlb_struct_lookup(p[0], va, asid, vmid, &out->e)) {
+        m->first_level_hits[side]++;
+        as->hits++;
+        out->hit = true;
+        out->level = 0;
+        out->cycles = 0;
+        return true;
+    }
+    return lookup_upper(m, side, va, asid, vmid, out);
+}
+
+bool tlb_lookup_l1_missed(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbResult *out)
+{
+    asid &= m->asid_mask;
+    TlbStruct *t = m->path[side][0];
+    /* what tlb_lookup counts before and in its first-level lookup when that misses */
+    m->accesses[side]++;
+    asid_slot(m, asid)->lookups++;
+    t->st.lookups++;
+    t->st.misses++;
+    return lookup_upper(m, side, va, asid, 0, out);
 }
 
 void tlb_hot_init(TlbModel *m, TlbSide side, TlbHot *h)
