@@ -93,7 +93,7 @@ static bool lookup_upper(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, 
     int n = m->path_len[side];
     for (int k = 1; k < n; k++) {
         cyc += p[k]->cfg.latency;
-        if (tlb_struct_lookup(p[k], va, asid, vmid, &out->e)) {
+        if (tlb_struct_lookup_i(p[k], va, asid, vmid, &out->e)) {
             TlbMapping mp = {out->e.va, out->e.pa, out->e.size, out->e.asid, out->e.vmid, out->e.global,
                              out->e.perms, out->e.attrs, out->e.level};
             for (int j = 0; j < k; j++)
@@ -125,7 +125,7 @@ bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t 
     m->accesses[side]++;
     as->lookups++;
     /* fast path: first-level hit costs nothing beyond the instruction's base cost */
-    if (tlb_struct_lookup(p[0], va, asid, vmid, &out->e)) {
+    if (tlb_struct_lookup_i(p[0], va, asid, vmid, &out->e)) {
         m->first_level_hits[side]++;
         as->hits++;
         out->hit = true;
@@ -182,7 +182,7 @@ bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHo
     const TlbEntry *e = i >= 0 ? &t->e[i] : NULL;
     if (!(e && e->valid && (va >> e->shift) == e->vpn && e->vmid == 0 && e->tag2 == 0 &&
           (e->global || e->asid == asid))) {
-        i = tlb_struct_find(t, va, asid, 0, 0, -1);
+        i = tlb_struct_find_i(t, va, asid, 0, 0, -1);
         if (i < 0)
             return false;
         e = &t->e[i];
@@ -194,7 +194,7 @@ bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHo
     t->st.lookups++;
     t->last = i;
     t->st.hits++;
-    tlb_struct_touch(t, (unsigned)i);
+    tlb_struct_touch_i(t, (unsigned)i);
     m->first_level_hits[side]++;
     as->hits++;
     h->t = t;
@@ -266,9 +266,9 @@ int tlb_walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, in
         int sh = tlb_walk_level_shift(fmt, l);
         if (sh < 0)
             continue;
-        int i = tlb_struct_find(wc, va, asid, vmid, wc_tag(fmt, ttbr, l), sh);
+        int i = tlb_struct_find_i(wc, va, asid, vmid, wc_tag(fmt, ttbr, l), sh);
         if (i >= 0) {
-            tlb_struct_touch(wc, (unsigned)i);
+            tlb_struct_touch_i(wc, (unsigned)i);
             wc->st.hits++;
             m->wc_hits++;
             m->wc_levels_skipped += (uint64_t)(l + 1 - start_level);

@@ -90,28 +90,6 @@ bool tlb_struct_entry(const TlbStruct *t, unsigned i, TlbEntryView *out, uint64_
     return true;
 }
 
-/* Tree-PLRU over `ways` leaves; node bits in heap order (node 1 = root), bit set means
- * "the next victim is in the right half". Touching way w makes every node on its path
- * point away from w. */
-static void plru_touch(TlbStruct *t, unsigned set, unsigned way)
-{
-    uint64_t b = t->plru[set];
-    unsigned node = 1, lo = 0, n = t->ways;
-    while (n > 1) {
-        unsigned half = n / 2;
-        if (way < lo + half) {            /* w in left half: point right */
-            b |= 1ull << node;
-            node = 2 * node;
-        } else {                          /* w in right half: point left */
-            b &= ~(1ull << node);
-            node = 2 * node + 1;
-            lo += half;
-        }
-        n = half;
-    }
-    t->plru[set] = b;
-}
-
 static unsigned plru_victim(const TlbStruct *t, unsigned set)
 {
     uint64_t b = t->plru[set];
@@ -129,94 +107,23 @@ static unsigned plru_victim(const TlbStruct *t, unsigned set)
     return lo;
 }
 
-void tlb_struct_touch(TlbStruct *t, unsigned idx)
-{
-    if (t->mru != (int)idx) {
-        t->mru = (int)idx;
-        t->epoch++;
-    }
-    switch (t->cfg.repl) {
-    case TLB_REPL_LRU:
-        t->e[idx].stamp = ++t->clock;
-        break;
-    case TLB_REPL_PLRU:
-        plru_touch(t, idx / t->ways, idx % t->ways);
-        break;
-    default:
-        break;
-    }
-}
-
-static inline bool entry_matches(const TlbEntry *e, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2)
-{
-    return e->valid && (va >> e->shift) == e->vpn && e->vmid == vmid && e->tag2 == tag2 &&
-           (e->global || e->asid == asid);
-}
+void tlb_struct_touch(TlbStruct *t, unsigned idx) { tlb_struct_touch_i(t, idx); }
 
 int tlb_struct_find(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2, int only_shift)
 {
-    if (t->sets == 1) {
-        unsigned n = t->cfg.entries;
-        for (unsigned i = 0; i < n; i++) {
-            const TlbEntry *e = &t->e[i];
-            if (entry_matches(e, va, asid, vmid, tag2) && (only_shift < 0 || e->shift == only_shift))
-                return (int)i;
-        }
-        return -1;
-    }
-    uint64_t mask = t->present;
-    if (only_shift >= 0)
-        mask &= 1ull << only_shift;
-    while (mask) {
-        int sh = __builtin_ctzll(mask);
-        mask &= mask - 1;
-        unsigned base = (unsigned)((va >> sh) & t->set_mask) * t->ways;
-        for (unsigned w = 0; w < t->ways; w++) {
-            const TlbEntry *e = &t->e[base + w];
-            if (e->shift == sh && entry_matches(e, va, asid, vmid, tag2))
-                return (int)(base + w);
-        }
-    }
-    return -1;
-}
-
-bool tlb_struct_contains(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid)
-{
-    return tlb_struct_find(t, va, asid, vmid, 0, -1) >= 0;
-}
-
-static void view(const TlbEntry *e, uint64_t va, TlbEntryView *out)
-{
-    uint64_t size = 1ull << e->shift;
-    out->va = e->vpn << e->shift;
-    out->pa = e->pa;
-    out->size = size;
-    out->out_pa = e->pa | (va & (size - 1));
-    out->asid = e->asid;
-    out->vmid = e->vmid;
-    out->global = e->global;
-    out->perms = e->perms;
-    out->level = e->level;
-    out->attrs = e->attrs;
+    return tlb_struct_find_i(t, va, asid, vmid, tag2, only_shift);
 }
 
 bool tlb_struct_lookup(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, TlbEntryView *out)
 {
-    t->st.lookups++;
-    int i = t->last;
-    if (!(i >= 0 && entry_matches(&t->e[i], va, asid, vmid, 0))) {
-        i = tlb_struct_find(t, va, asid, vmid, 0, -1);
-        if (i < 0) {
-            t->st.misses++;
-            return false;
-        }
-        t->last = i;
-    }
-    t->st.hits++;
-    tlb_struct_touch(t, (unsigned)i);
-    if (out)
-        view(&t->e[i], va, out);
-    return true;
+    return tlb_struct_lookup_i(t, va, asid, vmid, out);
+}
+
+void tlb_struct_drop(TlbStruct *t, unsigned idx) { tlb_struct_drop_i(t, idx); }
+
+bool tlb_struct_contains(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid)
+{
+    return tlb_struct_find(t, va, asid, vmid, 0, -1) >= 0;
 }
 
 static inline uint64_t rng_next(TlbStruct *t)
@@ -228,21 +135,6 @@ static inline uint64_t rng_next(TlbStruct *t)
     x ^= x >> 27;
     t->rng = x;
     return x * 0x2545f4914f6cdd1dull;
-}
-
-void tlb_struct_drop(TlbStruct *t, unsigned idx)
-{
-    TlbEntry *e = &t->e[idx];
-    if (!e->valid)
-        return;
-    e->valid = false;
-    t->epoch++;
-    if (t->mru == (int)idx)
-        t->mru = -1;
-    if (--t->shift_count[e->shift] == 0)
-        t->present &= ~(1ull << e->shift);
-    if (t->last == (int)idx)
-        t->last = -1;
 }
 
 /* The oldest stamp among ways [base, base + n) (LRU: last use; FIFO: fill order), the lowest
@@ -309,13 +201,13 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
         }
     }
     if (idx >= 0) {
-        tlb_struct_drop(t, (unsigned)idx);
+        tlb_struct_drop_i(t, (unsigned)idx);
     } else if (free_way >= 0) {
         idx = (int)base + free_way;
     } else {
         idx = (int)victim_full(t, base, set);
         t->st.evictions++;
-        tlb_struct_drop(t, (unsigned)idx);
+        tlb_struct_drop_i(t, (unsigned)idx);
     }
     TlbEntry *e = &t->e[idx];
     e->valid = true;
@@ -331,7 +223,7 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
     e->tag2 = tag2;
     e->stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
     if (t->cfg.repl == TLB_REPL_PLRU)
-        plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
+        tlb_plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
     t->shift_count[shift]++;
     t->present |= 1ull << shift;
     t->st.fills++;
@@ -370,7 +262,7 @@ void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *remo
 {
     for (unsigned i = 0; i < t->cfg.entries; i++)
         if (t->e[i].valid && (any_vmid || t->e[i].vmid == vmid)) {
-            tlb_struct_drop(t, i);
+            tlb_struct_drop_i(t, i);
             t->st.invalidations++;
             (*removed)++;
         }
@@ -412,7 +304,7 @@ unsigned tlb_struct_inval_scan(TlbStruct *t, const TlbInval *inv, bool by_va,
             for (unsigned w = 0; w < t->ways; w++) {
                 const TlbEntry *e = &t->e[base + w];
                 if (e->shift == sh && kill(e, inv)) {
-                    tlb_struct_drop(t, base + w);
+                    tlb_struct_drop_i(t, base + w);
                     t->st.invalidations++;
                     removed++;
                 }
@@ -422,7 +314,7 @@ unsigned tlb_struct_inval_scan(TlbStruct *t, const TlbInval *inv, bool by_va,
     }
     for (unsigned i = 0; i < t->cfg.entries; i++)
         if (kill(&t->e[i], inv)) {
-            tlb_struct_drop(t, i);
+            tlb_struct_drop_i(t, i);
             t->st.invalidations++;
             removed++;
         }
