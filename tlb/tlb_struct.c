@@ -186,10 +186,13 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
     uint64_t vpn = va >> shift;
     unsigned set = (unsigned)(vpn & t->set_mask);
     unsigned base = set * t->ways;
-    TlbEntry *s = &t->e[base];
+    const TlbEntry *s = &t->e[base];
     /* One pass over the set: the same translation already present (updated in place), else the
-     * first invalid way, else the policy's victim. */
+     * first invalid way, else the policy's victim; for LRU and FIFO the victim (the oldest stamp,
+     * the lowest way among equals, as oldest()) is found in the same pass. */
     int idx = -1, free_way = -1;
+    unsigned old_way = 0;
+    uint64_t old_stamp = UINT64_MAX;
     for (unsigned w = 0; w < t->ways; w++) {
         const TlbEntry *e = &s[w];
         if (!e->valid) {
@@ -198,34 +201,49 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
         } else if (same_translation(e, shift, vpn, asid, vmid, global, tag2)) {
             idx = (int)(base + w);
             break;
+        } else if (e->stamp < old_stamp) {
+            old_stamp = e->stamp;
+            old_way = w;
         }
     }
+    TlbEntry *e;
     if (idx >= 0) {
-        tlb_struct_drop_i(t, (unsigned)idx);
-    } else if (free_way >= 0) {
-        idx = (int)base + free_way;
+        /* the same translation: what dropping and refilling it leaves (its key fields, its page
+         * size count and the structure's size mask stay as they are) */
+        e = &t->e[idx];
+        if (t->last == idx)
+            t->last = -1;
+        e->pa = pa;
+        e->perms = perms;
+        e->attrs = attrs;
+        e->level = level;
     } else {
-        idx = (int)victim_full(t, base, set);
-        t->st.evictions++;
-        tlb_struct_drop_i(t, (unsigned)idx);
+        if (free_way >= 0) {
+            idx = (int)base + free_way;
+        } else {
+            bool ordered = t->cfg.repl != TLB_REPL_PLRU && t->cfg.repl != TLB_REPL_RANDOM;
+            idx = (int)(ordered ? base + old_way : victim_full(t, base, set));
+            t->st.evictions++;
+            tlb_struct_drop_i(t, (unsigned)idx);
+        }
+        e = &t->e[idx];
+        e->valid = true;
+        e->shift = (uint8_t)shift;
+        e->vpn = vpn;
+        e->pa = pa;
+        e->asid = global ? 0 : asid;
+        e->vmid = vmid;
+        e->global = global;
+        e->perms = perms;
+        e->attrs = attrs;
+        e->level = level;
+        e->tag2 = tag2;
+        t->shift_count[shift]++;
+        t->present |= 1ull << shift;
     }
-    TlbEntry *e = &t->e[idx];
-    e->valid = true;
-    e->shift = (uint8_t)shift;
-    e->vpn = vpn;
-    e->pa = pa;
-    e->asid = global ? 0 : asid;
-    e->vmid = vmid;
-    e->global = global;
-    e->perms = perms;
-    e->attrs = attrs;
-    e->level = level;
-    e->tag2 = tag2;
     e->stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
     if (t->cfg.repl == TLB_REPL_PLRU)
         tlb_plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
-    t->shift_count[shift]++;
-    t->present |= 1ull << shift;
     t->st.fills++;
     t->mru = idx; /* the stamp and the PLRU bits above made it the most recently used */
     t->epoch++;
