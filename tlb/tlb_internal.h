@@ -168,6 +168,32 @@ static inline void tlb_struct_drop_i(TlbStruct *t, unsigned idx)
         t->last = -1;
 }
 
+static inline bool tlb_struct_fill_i(TlbStruct *t, const TlbMapping *m, uint64_t va)
+{
+    if (!m->size || (m->size & (m->size - 1)))
+        return false;
+    int msh = __builtin_ctzll(m->size);
+    uint64_t sizes = t->cfg.page_sizes ? t->cfg.page_sizes : ~0ull;
+    int sh = -1;
+    if (sizes >> msh & 1)
+        sh = msh;
+    else if (t->cfg.split == TLB_SPLIT_LARGEST) {
+        uint64_t below = sizes & ((1ull << msh) - 1);
+        if (below)
+            sh = 63 - __builtin_clzll(below);
+    }
+    if (sh < 0)
+        return false;
+    uint64_t mbase_va = m->va & ~(m->size - 1);
+    uint64_t part_va = va & ~((1ull << sh) - 1);
+    if ((va & ~(m->size - 1)) != mbase_va)
+        return false; /* va outside the mapping */
+    uint64_t part_pa = (m->pa & ~(m->size - 1)) + (part_va - mbase_va);
+    tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
+                          m->level, 0);
+    return true;
+}
+
 #define TLB_MAX_PATH (1 + TLB_MAX_UNIFIED)
 
 typedef struct TlbAsidStats {

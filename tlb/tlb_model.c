@@ -97,7 +97,7 @@ static bool lookup_upper(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, 
             TlbMapping mp = {out->e.va, out->e.pa, out->e.size, out->e.asid, out->e.vmid, out->e.global,
                              out->e.perms, out->e.attrs, out->e.level};
             for (int j = 0; j < k; j++)
-                tlb_struct_fill(p[j], &mp, va);
+                tlb_struct_fill_i(p[j], &mp, va);
             as->hits++;
             out->hit = true;
             out->level = k;
@@ -231,7 +231,7 @@ void tlb_fill(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map)
     TlbMapping mp = *map;
     mp.asid &= m->asid_mask;
     for (int k = 0; k < m->path_len[side]; k++)
-        tlb_struct_fill(m->path[side][k], &mp, va);
+        tlb_struct_fill_i(m->path[side][k], &mp, va);
 }
 
 /* ---- walk cache ---- */

@@ -176,7 +176,7 @@ unsigned tlb_struct_victim(TlbStruct *t, unsigned set)
 static inline bool same_translation(const TlbEntry *e, int shift, uint64_t vpn, uint16_t asid, uint16_t vmid,
                                     bool global, uint16_t tag2)
 {
-    return e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
+    return e->vpn == vpn && e->valid && e->shift == shift && e->vmid == vmid && e->tag2 == tag2 &&
            e->global == global && (global || e->asid == asid);
 }
 
@@ -250,31 +250,7 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
     return idx;
 }
 
-bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va)
-{
-    if (!m->size || (m->size & (m->size - 1)))
-        return false;
-    int msh = __builtin_ctzll(m->size);
-    uint64_t sizes = t->cfg.page_sizes ? t->cfg.page_sizes : ~0ull;
-    int sh = -1;
-    if (sizes >> msh & 1)
-        sh = msh;
-    else if (t->cfg.split == TLB_SPLIT_LARGEST) {
-        uint64_t below = sizes & ((1ull << msh) - 1);
-        if (below)
-            sh = 63 - __builtin_clzll(below);
-    }
-    if (sh < 0)
-        return false;
-    uint64_t mbase_va = m->va & ~(m->size - 1);
-    uint64_t part_va = va & ~((1ull << sh) - 1);
-    if ((va & ~(m->size - 1)) != mbase_va)
-        return false; /* va outside the mapping */
-    uint64_t part_pa = (m->pa & ~(m->size - 1)) + (part_va - mbase_va);
-    tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
-                          m->level, 0);
-    return true;
-}
+bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va) { return tlb_struct_fill_i(t, m, va); }
 
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed)
 {
