@@ -37,6 +37,162 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
 void tlb_struct_touch(TlbStruct *t, unsigned idx);
 void tlb_struct_drop(TlbStruct *t, unsigned idx);
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed);
+/* Drops every entry e that kill(e, inv) selects; by_va: only entries covering inv->va can be
+ * selected (then only the sets that VA indexes are scanned). Returns how many were dropped. */
+unsigned tlb_struct_inval_scan(TlbStruct *t, const TlbInval *inv, bool by_va,
+                               bool (*kill)(const TlbEntry *, const TlbInval *));
+
+
+/* ---- the hot parts of tlb_struct.c, inline here so that tlb_model.c and trace_format.c use them
+ * without a call (tlb_struct_find, _touch, _drop and tlb_struct_lookup are these) ---- */
+
+/* Tree-PLRU over `ways` leaves; node bits in heap order (node 1 = root), bit set means
+ * "the next victim is in the right half". Touching way w makes every node on its path
+ * point away from w. */
+static inline void tlb_plru_touch(TlbStruct *t, unsigned set, unsigned way)
+{
+    uint64_t b = t->plru[set];
+    unsigned node = 1, lo = 0, n = t->ways;
+    while (n > 1) {
+        unsigned half = n / 2;
+        if (way < lo + half) {            /* w in left half: point right */
+            b |= 1ull << node;
+            node = 2 * node;
+        } else {                          /* w in right half: point left */
+            b &= ~(1ull << node);
+            node = 2 * node + 1;
+            lo += half;
+        }
+        n = half;
+    }
+    t->plru[set] = b;
+}
+
+static inline void tlb_struct_touch_i(TlbStruct *t, unsigned idx)
+{
+    if (t->mru != (int)idx) {
+        t->mru = (int)idx;
+        t->epoch++;
+    }
+    switch (t->cfg.repl) {
+    case TLB_REPL_LRU:
+        t->e[idx].stamp = ++t->clock;
+        break;
+    case TLB_REPL_PLRU:
+        tlb_plru_touch(t, idx / t->ways, idx % t->ways);
+        break;
+    default:
+        break;
+    }
+}
+
+static inline bool tlb_entry_matches(const TlbEntry *e, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2)
+{
+    return e->valid && (va >> e->shift) == e->vpn && e->vmid == vmid && e->tag2 == tag2 &&
+           (e->global || e->asid == asid);
+}
+
+static inline int tlb_struct_find_i(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2, int only_shift)
+{
+    if (t->sets == 1) {
+        unsigned n = t->cfg.entries;
+        for (unsigned i = 0; i < n; i++) {
+            const TlbEntry *e = &t->e[i];
+            if (tlb_entry_matches(e, va, asid, vmid, tag2) && (only_shift < 0 || e->shift == only_shift))
+                return (int)i;
+        }
+        return -1;
+    }
+    uint64_t mask = t->present;
+    if (only_shift >= 0)
+        mask &= 1ull << only_shift;
+    while (mask) {
+        int sh = __builtin_ctzll(mask);
+        mask &= mask - 1;
+        unsigned base = (unsigned)((va >> sh) & t->set_mask) * t->ways;
+        for (unsigned w = 0; w < t->ways; w++) {
+            const TlbEntry *e = &t->e[base + w];
+            if (e->shift == sh && tlb_entry_matches(e, va, asid, vmid, tag2))
+                return (int)(base + w);
+        }
+    }
+    return -1;
+}
+
+static inline void tlb_entry_view(const TlbEntry *e, uint64_t va, TlbEntryView *out)
+{
+    uint64_t size = 1ull << e->shift;
+    out->va = e->vpn << e->shift;
+    out->pa = e->pa;
+    out->size = size;
+    out->out_pa = e->pa | (va & (size - 1));
+    out->asid = e->asid;
+    out->vmid = e->vmid;
+    out->global = e->global;
+    out->perms = e->perms;
+    out->level = e->level;
+    out->attrs = e->attrs;
+}
+
+static inline bool tlb_struct_lookup_i(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, TlbEntryView *out)
+{
+    t->st.lookups++;
+    int i = t->last;
+    if (!(i >= 0 && tlb_entry_matches(&t->e[i], va, asid, vmid, 0))) {
+        i = tlb_struct_find_i(t, va, asid, vmid, 0, -1);
+        if (i < 0) {
+            t->st.misses++;
+            return false;
+        }
+        t->last = i;
+    }
+    t->st.hits++;
+    tlb_struct_touch_i(t, (unsigned)i);
+    if (out)
+        tlb_entry_view(&t->e[i], va, out);
+    return true;
+}
+
+static inline void tlb_struct_drop_i(TlbStruct *t, unsigned idx)
+{
+    TlbEntry *e = &t->e[idx];
+    if (!e->valid)
+        return;
+    e->valid = false;
+    t->epoch++;
+    if (t->mru == (int)idx)
+        t->mru = -1;
+    if (--t->shift_count[e->shift] == 0)
+        t->present &= ~(1ull << e->shift);
+    if (t->last == (int)idx)
+        t->last = -1;
+}
+
+static inline bool tlb_struct_fill_i(TlbStruct *t, const TlbMapping *m, uint64_t va)
+{
+    if (!m->size || (m->size & (m->size - 1)))
+        return false;
+    int msh = __builtin_ctzll(m->size);
+    uint64_t sizes = t->cfg.page_sizes ? t->cfg.page_sizes : ~0ull;
+    int sh = -1;
+    if (sizes >> msh & 1)
+        sh = msh;
+    else if (t->cfg.split == TLB_SPLIT_LARGEST) {
+        uint64_t below = sizes & ((1ull << msh) - 1);
+        if (below)
+            sh = 63 - __builtin_clzll(below);
+    }
+    if (sh < 0)
+        return false;
+    uint64_t mbase_va = m->va & ~(m->size - 1);
+    uint64_t part_va = va & ~((1ull << sh) - 1);
+    if ((va & ~(m->size - 1)) != mbase_va)
+        return false; /* va outside the mapping */
+    uint64_t part_pa = (m->pa & ~(m->size - 1)) + (part_va - mbase_va);
+    tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
+                          m->level, 0);
+    return true;
+}
 
 #define TLB_MAX_PATH (1 + TLB_MAX_UNIFIED)
 
@@ -98,6 +254,10 @@ void tlb_hot_flush(TlbModel *m, TlbSide side, TlbHot *h);
  * counter, t->last, the touch), and h armed on that entry; true. On a miss there nothing has
  * changed and false is returned: call tlb_lookup. Call with every TlbHot flushed. */
 bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHot *h);
+/* tlb_lookup(m, side, va, asid, 0, out) when its first-level lookup is known to miss: call only
+ * right after tlb_hot_lookup(m, side, va, asid, h) returned false (nothing changed since), so
+ * that the first-level structure is not searched twice. */
+bool tlb_lookup_l1_missed(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbResult *out);
 /* tlb_block_cost n times over */
 void tlb_block_cost_n(TlbModel *m, const uint32_t counts[TLB_C_COUNT], uint64_t n);
 

@@ -83,31 +83,21 @@ static inline TlbAsidStats *asid_slot(TlbModel *m, uint16_t asid)
     return &m->asid[asid < TLB_ASID_SLOTS ? asid : TLB_ASID_SLOTS];
 }
 
-bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out)
+/* tlb_lookup from the second level on, the first-level structure p[0] having missed (its lookup
+ * and miss counted); as: the ASID's counters. */
+static bool lookup_upper(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out)
 {
-    asid &= m->asid_mask;
     TlbStruct *const *p = m->path[side];
     TlbAsidStats *as = asid_slot(m, asid);
-    m->accesses[side]++;
-    as->lookups++;
-    /* fast path: first-level hit costs nothing beyond the instruction's base cost */
-    if (tlb_struct_lookup(p[0], va, asid, vmid, &out->e)) {
-        m->first_level_hits[side]++;
-        as->hits++;
-        out->hit = true;
-        out->level = 0;
-        out->cycles = 0;
-        return true;
-    }
     unsigned cyc = p[0]->cfg.miss_penalty;
     int n = m->path_len[side];
     for (int k = 1; k < n; k++) {
         cyc += p[k]->cfg.latency;
-        if (tlb_struct_lookup(p[k], va, asid, vmid, &out->e)) {
+        if (tlb_struct_lookup_i(p[k], va, asid, vmid, &out->e)) {
             TlbMapping mp = {out->e.va, out->e.pa, out->e.size, out->e.asid, out->e.vmid, out->e.global,
                              out->e.perms, out->e.attrs, out->e.level};
             for (int j = 0; j < k; j++)
-                tlb_struct_fill(p[j], &mp, va);
+                tlb_struct_fill_i(p[j], &mp, va);
             as->hits++;
             out->hit = true;
             out->level = k;
@@ -125,6 +115,37 @@ bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t 
     m->tlb_cycles += cyc;
     m->cycles += cyc;
     return false;
+}
+
+bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out)
+{
+    asid &= m->asid_mask;
+    TlbStruct *const *p = m->path[side];
+    TlbAsidStats *as = asid_slot(m, asid);
+    m->accesses[side]++;
+    as->lookups++;
+    /* fast path: first-level hit costs nothing beyond the instruction's base cost */
+    if (tlb_struct_lookup_i(p[0], va, asid, vmid, &out->e)) {
+        m->first_level_hits[side]++;
+        as->hits++;
+        out->hit = true;
+        out->level = 0;
+        out->cycles = 0;
+        return true;
+    }
+    return lookup_upper(m, side, va, asid, vmid, out);
+}
+
+bool tlb_lookup_l1_missed(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbResult *out)
+{
+    asid &= m->asid_mask;
+    TlbStruct *t = m->path[side][0];
+    /* what tlb_lookup counts before and in its first-level lookup when that misses */
+    m->accesses[side]++;
+    asid_slot(m, asid)->lookups++;
+    t->st.lookups++;
+    t->st.misses++;
+    return lookup_upper(m, side, va, asid, 0, out);
 }
 
 void tlb_hot_init(TlbModel *m, TlbSide side, TlbHot *h)
@@ -161,7 +182,7 @@ bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHo
     const TlbEntry *e = i >= 0 ? &t->e[i] : NULL;
     if (!(e && e->valid && (va >> e->shift) == e->vpn && e->vmid == 0 && e->tag2 == 0 &&
           (e->global || e->asid == asid))) {
-        i = tlb_struct_find(t, va, asid, 0, 0, -1);
+        i = tlb_struct_find_i(t, va, asid, 0, 0, -1);
         if (i < 0)
             return false;
         e = &t->e[i];
@@ -173,7 +194,7 @@ bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHo
     t->st.lookups++;
     t->last = i;
     t->st.hits++;
-    tlb_struct_touch(t, (unsigned)i);
+    tlb_struct_touch_i(t, (unsigned)i);
     m->first_level_hits[side]++;
     as->hits++;
     h->t = t;
@@ -210,7 +231,7 @@ void tlb_fill(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map)
     TlbMapping mp = *map;
     mp.asid &= m->asid_mask;
     for (int k = 0; k < m->path_len[side]; k++)
-        tlb_struct_fill(m->path[side][k], &mp, va);
+        tlb_struct_fill_i(m->path[side][k], &mp, va);
 }
 
 /* ---- walk cache ---- */
@@ -245,9 +266,9 @@ int tlb_walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, in
         int sh = tlb_walk_level_shift(fmt, l);
         if (sh < 0)
             continue;
-        int i = tlb_struct_find(wc, va, asid, vmid, wc_tag(fmt, ttbr, l), sh);
+        int i = tlb_struct_find_i(wc, va, asid, vmid, wc_tag(fmt, ttbr, l), sh);
         if (i >= 0) {
-            tlb_struct_touch(wc, (unsigned)i);
+            tlb_struct_touch_i(wc, (unsigned)i);
             wc->st.hits++;
             m->wc_hits++;
             m->wc_levels_skipped += (uint64_t)(l + 1 - start_level);
@@ -283,30 +304,25 @@ unsigned tlb_walk_end(TlbModel *m, unsigned descriptors_read, uint16_t asid)
 
 /* ---- maintenance ---- */
 
+static bool wc_kills(const TlbEntry *e, const TlbInval *inv)
+{
+    if (!e->valid || e->vmid != inv->vmid)
+        return false;
+    switch (inv->op) {
+    case TLB_INV_ALL: return true;
+    case TLB_INV_ASID: return e->asid == inv->asid;
+    /* intermediate descriptors are not ASID-specific in the architecture: any entry
+     * used for translating the VA goes, whatever ASID it was cached under */
+    default: return (inv->va >> e->shift) == e->vpn;
+    }
+}
+
 static unsigned wc_invalidate(TlbStruct *wc, const TlbInval *inv)
 {
-    unsigned removed = 0;
     if (inv->op == TLB_INV_VAL || inv->op == TLB_INV_VAAL)
         return 0; /* last-level forms may leave intermediate entries */
-    for (unsigned i = 0; i < wc->cfg.entries; i++) {
-        const TlbEntry *e = &wc->e[i];
-        if (!e->valid || e->vmid != inv->vmid)
-            continue;
-        bool kill;
-        switch (inv->op) {
-        case TLB_INV_ALL: kill = true; break;
-        case TLB_INV_ASID: kill = e->asid == inv->asid; break;
-        /* intermediate descriptors are not ASID-specific in the architecture: any entry
-         * used for translating the VA goes, whatever ASID it was cached under */
-        default: kill = (inv->va >> e->shift) == e->vpn; break;
-        }
-        if (kill) {
-            tlb_struct_drop(wc, i);
-            wc->st.invalidations++;
-            removed++;
-        }
-    }
-    return removed;
+    bool by_va = inv->op != TLB_INV_ALL && inv->op != TLB_INV_ASID;
+    return tlb_struct_inval_scan(wc, inv, by_va, wc_kills);
 }
 
 unsigned tlb_invalidate(TlbModel *m, const TlbInval *inv)

@@ -90,28 +90,6 @@ bool tlb_struct_entry(const TlbStruct *t, unsigned i, TlbEntryView *out, uint64_
     return true;
 }
 
-/* Tree-PLRU over `ways` leaves; node bits in heap order (node 1 = root), bit set means
- * "the next victim is in the right half". Touching way w makes every node on its path
- * point away from w. */
-static void plru_touch(TlbStruct *t, unsigned set, unsigned way)
-{
-    uint64_t b = t->plru[set];
-    unsigned node = 1, lo = 0, n = t->ways;
-    while (n > 1) {
-        unsigned half = n / 2;
-        if (way < lo + half) {            /* w in left half: point right */
-            b |= 1ull << node;
-            node = 2 * node;
-        } else {                          /* w in right half: point left */
-            b &= ~(1ull << node);
-            node = 2 * node + 1;
-            lo += half;
-        }
-        n = half;
-    }
-    t->plru[set] = b;
-}
-
 static unsigned plru_victim(const TlbStruct *t, unsigned set)
 {
     uint64_t b = t->plru[set];
@@ -129,94 +107,23 @@ static unsigned plru_victim(const TlbStruct *t, unsigned set)
     return lo;
 }
 
-void tlb_struct_touch(TlbStruct *t, unsigned idx)
-{
-    if (t->mru != (int)idx) {
-        t->mru = (int)idx;
-        t->epoch++;
-    }
-    switch (t->cfg.repl) {
-    case TLB_REPL_LRU:
-        t->e[idx].stamp = ++t->clock;
-        break;
-    case TLB_REPL_PLRU:
-        plru_touch(t, idx / t->ways, idx % t->ways);
-        break;
-    default:
-        break;
-    }
-}
-
-static inline bool entry_matches(const TlbEntry *e, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2)
-{
-    return e->valid && (va >> e->shift) == e->vpn && e->vmid == vmid && e->tag2 == tag2 &&
-           (e->global || e->asid == asid);
-}
+void tlb_struct_touch(TlbStruct *t, unsigned idx) { tlb_struct_touch_i(t, idx); }
 
 int tlb_struct_find(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2, int only_shift)
 {
-    if (t->sets == 1) {
-        unsigned n = t->cfg.entries;
-        for (unsigned i = 0; i < n; i++) {
-            const TlbEntry *e = &t->e[i];
-            if (entry_matches(e, va, asid, vmid, tag2) && (only_shift < 0 || e->shift == only_shift))
-                return (int)i;
-        }
-        return -1;
-    }
-    uint64_t mask = t->present;
-    if (only_shift >= 0)
-        mask &= 1ull << only_shift;
-    while (mask) {
-        int sh = __builtin_ctzll(mask);
-        mask &= mask - 1;
-        unsigned base = (unsigned)((va >> sh) & t->set_mask) * t->ways;
-        for (unsigned w = 0; w < t->ways; w++) {
-            const TlbEntry *e = &t->e[base + w];
-            if (e->shift == sh && entry_matches(e, va, asid, vmid, tag2))
-                return (int)(base + w);
-        }
-    }
-    return -1;
-}
-
-bool tlb_struct_contains(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid)
-{
-    return tlb_struct_find(t, va, asid, vmid, 0, -1) >= 0;
-}
-
-static void view(const TlbEntry *e, uint64_t va, TlbEntryView *out)
-{
-    uint64_t size = 1ull << e->shift;
-    out->va = e->vpn << e->shift;
-    out->pa = e->pa;
-    out->size = size;
-    out->out_pa = e->pa | (va & (size - 1));
-    out->asid = e->asid;
-    out->vmid = e->vmid;
-    out->global = e->global;
-    out->perms = e->perms;
-    out->level = e->level;
-    out->attrs = e->attrs;
+    return tlb_struct_find_i(t, va, asid, vmid, tag2, only_shift);
 }
 
 bool tlb_struct_lookup(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, TlbEntryView *out)
 {
-    t->st.lookups++;
-    int i = t->last;
-    if (!(i >= 0 && entry_matches(&t->e[i], va, asid, vmid, 0))) {
-        i = tlb_struct_find(t, va, asid, vmid, 0, -1);
-        if (i < 0) {
-            t->st.misses++;
-            return false;
-        }
-        t->last = i;
-    }
-    t->st.hits++;
-    tlb_struct_touch(t, (unsigned)i);
-    if (out)
-        view(&t->e[i], va, out);
-    return true;
+    return tlb_struct_lookup_i(t, va, asid, vmid, out);
+}
+
+void tlb_struct_drop(TlbStruct *t, unsigned idx) { tlb_struct_drop_i(t, idx); }
+
+bool tlb_struct_contains(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid)
+{
+    return tlb_struct_find(t, va, asid, vmid, 0, -1) >= 0;
 }
 
 static inline uint64_t rng_next(TlbStruct *t)
@@ -230,19 +137,31 @@ static inline uint64_t rng_next(TlbStruct *t)
     return x * 0x2545f4914f6cdd1dull;
 }
 
-void tlb_struct_drop(TlbStruct *t, unsigned idx)
+/* The oldest stamp among ways [base, base + n) (LRU: last use; FIFO: fill order), the lowest
+ * index among equals; the running minimum is kept in a register, not reloaded from the entry. */
+static inline unsigned oldest(const TlbEntry *e, unsigned base, unsigned n)
 {
-    TlbEntry *e = &t->e[idx];
-    if (!e->valid)
-        return;
-    e->valid = false;
-    t->epoch++;
-    if (t->mru == (int)idx)
-        t->mru = -1;
-    if (--t->shift_count[e->shift] == 0)
-        t->present &= ~(1ull << e->shift);
-    if (t->last == (int)idx)
-        t->last = -1;
+    unsigned best = base;
+    uint64_t bs = e[base].stamp;
+    for (unsigned i = base + 1; i < base + n; i++)
+        if (e[i].stamp < bs) {
+            bs = e[i].stamp;
+            best = i;
+        }
+    return best;
+}
+
+/* The victim in a set whose ways all hold valid entries. */
+static unsigned victim_full(TlbStruct *t, unsigned base, unsigned set)
+{
+    switch (t->cfg.repl) {
+    case TLB_REPL_PLRU:
+        return base + plru_victim(t, set);
+    case TLB_REPL_RANDOM:
+        return base + (unsigned)(rng_next(t) % t->ways);
+    default:
+        return oldest(t->e, base, t->ways);
+    }
 }
 
 unsigned tlb_struct_victim(TlbStruct *t, unsigned set)
@@ -251,145 +170,161 @@ unsigned tlb_struct_victim(TlbStruct *t, unsigned set)
     for (unsigned w = 0; w < t->ways; w++)
         if (!t->e[base + w].valid)
             return base + w;
-    switch (t->cfg.repl) {
-    case TLB_REPL_PLRU:
-        return base + plru_victim(t, set);
-    case TLB_REPL_RANDOM:
-        return base + (unsigned)(rng_next(t) % t->ways);
-    default: { /* LRU and FIFO: oldest stamp (use stamp for LRU, fill stamp for FIFO) */
-        unsigned best = base;
-        for (unsigned w = 1; w < t->ways; w++)
-            if (t->e[base + w].stamp < t->e[best].stamp)
-                best = base + w;
-        return best;
-    }
-    }
+    return victim_full(t, base, set);
+}
+
+static inline bool same_translation(const TlbEntry *e, int shift, uint64_t vpn, uint16_t asid, uint16_t vmid,
+                                    bool global, uint16_t tag2)
+{
+    return e->vpn == vpn && e->valid && e->shift == shift && e->vmid == vmid && e->tag2 == tag2 &&
+           e->global == global && (global || e->asid == asid);
 }
 
 int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
                           bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
 {
     uint64_t vpn = va >> shift;
-    /* the same translation already present: update in place */
-    int idx = -1;
-    if (t->sets == 1) {
-        for (unsigned i = 0; i < t->cfg.entries; i++) {
-            TlbEntry *e = &t->e[i];
-            if (e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
-                e->global == global && (global || e->asid == asid)) {
-                idx = (int)i;
-                break;
-            }
-        }
-    } else {
-        unsigned base = (unsigned)(vpn & t->set_mask) * t->ways;
-        for (unsigned w = 0; w < t->ways; w++) {
-            TlbEntry *e = &t->e[base + w];
-            if (e->valid && e->shift == shift && e->vpn == vpn && e->vmid == vmid && e->tag2 == tag2 &&
-                e->global == global && (global || e->asid == asid)) {
-                idx = (int)(base + w);
-                break;
-            }
+    unsigned set = (unsigned)(vpn & t->set_mask);
+    unsigned base = set * t->ways;
+    const TlbEntry *s = &t->e[base];
+    /* One pass over the set: the same translation already present (updated in place), else the
+     * first invalid way, else the policy's victim; for LRU and FIFO the victim (the oldest stamp,
+     * the lowest way among equals, as oldest()) is found in the same pass. */
+    int idx = -1, free_way = -1;
+    unsigned old_way = 0;
+    uint64_t old_stamp = UINT64_MAX;
+    for (unsigned w = 0; w < t->ways; w++) {
+        const TlbEntry *e = &s[w];
+        if (!e->valid) {
+            if (free_way < 0)
+                free_way = (int)w;
+        } else if (same_translation(e, shift, vpn, asid, vmid, global, tag2)) {
+            idx = (int)(base + w);
+            break;
+        } else if (e->stamp < old_stamp) {
+            old_stamp = e->stamp;
+            old_way = w;
         }
     }
-    if (idx < 0) {
-        unsigned set = (unsigned)(vpn & t->set_mask);
-        idx = (int)tlb_struct_victim(t, set);
-        if (t->e[idx].valid) {
+    TlbEntry *e;
+    if (idx >= 0) {
+        /* the same translation: what dropping and refilling it leaves (its key fields, its page
+         * size count and the structure's size mask stay as they are) */
+        e = &t->e[idx];
+        if (t->last == idx)
+            t->last = -1;
+        e->pa = pa;
+        e->perms = perms;
+        e->attrs = attrs;
+        e->level = level;
+    } else {
+        if (free_way >= 0) {
+            idx = (int)base + free_way;
+        } else {
+            bool ordered = t->cfg.repl != TLB_REPL_PLRU && t->cfg.repl != TLB_REPL_RANDOM;
+            idx = (int)(ordered ? base + old_way : victim_full(t, base, set));
             t->st.evictions++;
-            tlb_struct_drop(t, (unsigned)idx);
+            tlb_struct_drop_i(t, (unsigned)idx);
         }
-    } else {
-        tlb_struct_drop(t, (unsigned)idx);
+        e = &t->e[idx];
+        e->valid = true;
+        e->shift = (uint8_t)shift;
+        e->vpn = vpn;
+        e->pa = pa;
+        e->asid = global ? 0 : asid;
+        e->vmid = vmid;
+        e->global = global;
+        e->perms = perms;
+        e->attrs = attrs;
+        e->level = level;
+        e->tag2 = tag2;
+        t->shift_count[shift]++;
+        t->present |= 1ull << shift;
     }
-    TlbEntry *e = &t->e[idx];
-    e->valid = true;
-    e->shift = (uint8_t)shift;
-    e->vpn = vpn;
-    e->pa = pa;
-    e->asid = global ? 0 : asid;
-    e->vmid = vmid;
-    e->global = global;
-    e->perms = perms;
-    e->attrs = attrs;
-    e->level = level;
-    e->tag2 = tag2;
     e->stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
     if (t->cfg.repl == TLB_REPL_PLRU)
-        plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
-    t->shift_count[shift]++;
-    t->present |= 1ull << shift;
+        tlb_plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
     t->st.fills++;
     t->mru = idx; /* the stamp and the PLRU bits above made it the most recently used */
     t->epoch++;
     return idx;
 }
 
-bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va)
-{
-    if (!m->size || (m->size & (m->size - 1)))
-        return false;
-    int msh = __builtin_ctzll(m->size);
-    uint64_t sizes = t->cfg.page_sizes ? t->cfg.page_sizes : ~0ull;
-    int sh = -1;
-    if (sizes >> msh & 1)
-        sh = msh;
-    else if (t->cfg.split == TLB_SPLIT_LARGEST) {
-        uint64_t below = sizes & ((1ull << msh) - 1);
-        if (below)
-            sh = 63 - __builtin_clzll(below);
-    }
-    if (sh < 0)
-        return false;
-    uint64_t mbase_va = m->va & ~(m->size - 1);
-    uint64_t part_va = va & ~((1ull << sh) - 1);
-    if ((va & ~(m->size - 1)) != mbase_va)
-        return false; /* va outside the mapping */
-    uint64_t part_pa = (m->pa & ~(m->size - 1)) + (part_va - mbase_va);
-    tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
-                          m->level, 0);
-    return true;
-}
+bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va) { return tlb_struct_fill_i(t, m, va); }
 
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed)
 {
     for (unsigned i = 0; i < t->cfg.entries; i++)
         if (t->e[i].valid && (any_vmid || t->e[i].vmid == vmid)) {
-            tlb_struct_drop(t, i);
+            tlb_struct_drop_i(t, i);
             t->st.invalidations++;
             (*removed)++;
         }
+}
+
+static inline bool inval_kills(const TlbEntry *e, const TlbInval *inv)
+{
+    if (!e->valid || e->vmid != inv->vmid)
+        return false;
+    bool covers = (inv->va >> e->shift) == e->vpn;
+    switch (inv->op) {
+    case TLB_INV_ALL: return true;
+    case TLB_INV_ASID: return !e->global && e->asid == inv->asid;
+    case TLB_INV_VA:
+    case TLB_INV_VAL: return covers && (e->global || e->asid == inv->asid);
+    case TLB_INV_VAA:
+    case TLB_INV_VAAL: return covers;
+    default: return false;
+    }
+}
+
+/* Calls kill(t, i, inv) -> bool for the entries an operation by VA can remove: an entry of page
+ * size 1 << sh covering inv->va sits in set (va >> sh) & set_mask (tlb_struct_insert_raw), so a
+ * set-associative structure needs only those sets, one per page size it holds; a fully
+ * associative one (or any other operation) needs every entry. The order in which entries are
+ * dropped changes nothing (tlb_struct_drop's effects are sums and "if it was this entry"). */
+unsigned tlb_struct_inval_scan(TlbStruct *t, const TlbInval *inv, bool by_va,
+                               bool (*kill)(const TlbEntry *, const TlbInval *))
+{
+    unsigned removed = 0;
+    if (!t->present)
+        return 0; /* no valid entry */
+    if (by_va && t->sets > 1) {
+        uint64_t mask = t->present;
+        while (mask) {
+            int sh = __builtin_ctzll(mask);
+            mask &= mask - 1;
+            unsigned base = (unsigned)((inv->va >> sh) & t->set_mask) * t->ways;
+            for (unsigned w = 0; w < t->ways; w++) {
+                const TlbEntry *e = &t->e[base + w];
+                if (e->shift == sh && kill(e, inv)) {
+                    tlb_struct_drop_i(t, base + w);
+                    t->st.invalidations++;
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+    for (unsigned i = 0; i < t->cfg.entries; i++)
+        if (kill(&t->e[i], inv)) {
+            tlb_struct_drop_i(t, i);
+            t->st.invalidations++;
+            removed++;
+        }
+    return removed;
 }
 
 unsigned tlb_struct_invalidate(TlbStruct *t, const TlbInval *inv)
 {
     unsigned removed = 0;
     if (t->cfg.flush_on_tlbi) {
-        tlb_struct_flush(t, 0, true, &removed);
+        if (t->present)
+            tlb_struct_flush(t, 0, true, &removed);
         return removed;
     }
-    for (unsigned i = 0; i < t->cfg.entries; i++) {
-        const TlbEntry *e = &t->e[i];
-        if (!e->valid || e->vmid != inv->vmid)
-            continue;
-        bool covers = (inv->va >> e->shift) == e->vpn;
-        bool kill;
-        switch (inv->op) {
-        case TLB_INV_ALL: kill = true; break;
-        case TLB_INV_ASID: kill = !e->global && e->asid == inv->asid; break;
-        case TLB_INV_VA:
-        case TLB_INV_VAL: kill = covers && (e->global || e->asid == inv->asid); break;
-        case TLB_INV_VAA:
-        case TLB_INV_VAAL: kill = covers; break;
-        default: kill = false; break;
-        }
-        if (kill) {
-            tlb_struct_drop(t, i);
-            t->st.invalidations++;
-            removed++;
-        }
-    }
-    return removed;
+    bool by_va = inv->op != TLB_INV_ALL && inv->op != TLB_INV_ASID;
+    return tlb_struct_inval_scan(t, inv, by_va, inval_kills);
 }
 
 static const struct { const char *name; TlbInvalOp op; } op_names[] = {

@@ -1232,10 +1232,11 @@ static uint64_t table_mask(int fmt, int level)
 
 /* One lookup, the calls a live run makes (emu/tlb_glue.c): on a miss, the walk from the recorded
  * translation. */
-static void replay_access(TraceReplay *rp, TlbSide side, uint64_t va, const TraceXlate *x)
+static void replay_access(TraceReplay *rp, TlbSide side, uint64_t va, const TraceXlate *x, bool l1_missed)
 {
     TlbResult res;
-    if (tlb_lookup(rp->m, side, va, rp->asid, 0, &res)) {
+    if (l1_missed ? tlb_lookup_l1_missed(rp->m, side, va, rp->asid, &res)
+                  : tlb_lookup(rp->m, side, va, rp->asid, 0, &res)) {
         rp->hit = true;
         rp->hit_level = res.level;
         return;
@@ -1263,7 +1264,7 @@ void trace_replay_record(TraceReplay *rp, const TraceRec *rec)
     switch (rec->kind) {
     case TR_ACCESS:
         rp->accesses++;
-        replay_access(rp, (TlbSide)rec->side, rec->va, rec->x);
+        replay_access(rp, (TlbSide)rec->side, rec->va, rec->x, false);
         return;
     case TR_BLOCK:
         tlb_block_cost(rp->m, rec->b->classes);
@@ -1352,7 +1353,7 @@ static inline void fr_access(FastReplay *f, TlbSide side, uint64_t va, const Tra
     fr_flush_hits(f);
     if (tlb_hot_lookup(f->rp->m, side, va, f->rp->asid, h))
         return; /* a first-level hit on another entry */
-    replay_access(f->rp, side, va, x);
+    replay_access(f->rp, side, va, x, true); /* tlb_hot_lookup found it missing there */
     tlb_hot_arm(f->rp->m, side, va, f->rp->asid, h);
 }
 

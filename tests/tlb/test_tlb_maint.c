@@ -165,5 +165,38 @@ int main(void)
     tap_is(tlb_struct_valid_count(tlb_model_struct(mdl, "main_tlb")), 2, "main TLB keeps both entries");
     tap_ok(tlb_lookup(mdl, TLB_SIDE_LOAD, 0x8000, 1, 0, &r) && r.level == 1, "next access refills from the main TLB");
     tlb_model_destroy(mdl);
+
+    /* By-VA operations on a set-associative structure holding two page sizes: 64 entries, 4 ways,
+     * so 16 sets, set = (va >> size_shift) & 15. Entries (ASID 1 unless said):
+     *   P 4K  at 0x1000      set (0x1000 >> 12) & 15 = 1
+     *   Q 2M  at 0x200000    set (0x200000 >> 21) & 15 = 1
+     *   R 4K  at 0x201000    set 0x201 & 15 = 1
+     *   S 4K  at 0x11000     set 0x11 & 15 = 1
+     *   T 2M  at 0x1e00000   set (0x1e00000 >> 21) & 15 = 0xf, ASID 2
+     * TLBIMVAA 0x201abc covers R (0x201abc >> 12 = 0x201) and Q (0x201abc >> 21 = 1), not P
+     * (0x1) nor S (0x11). For T's VA 0x1e00123 the 4K set would be 0x1e00 & 15 = 0 and the 2M
+     * set is 15: only the 2M one holds T. */
+    t = tt_struct(64, 4, TLB_REPL_LRU, 1);
+    {
+        TlbMapping m;
+        m = tt_page(0x1000, 1); tlb_struct_fill(t, &m, m.va);
+        m = tt_page(0x200000, 1); m.size = 0x200000; m.level = 2; tlb_struct_fill(t, &m, m.va);
+        m = tt_page(0x201000, 1); tlb_struct_fill(t, &m, m.va);
+        m = tt_page(0x11000, 1); tlb_struct_fill(t, &m, m.va);
+        m = tt_page(0x1e00000, 2); m.size = 0x200000; m.level = 2; tlb_struct_fill(t, &m, m.va);
+    }
+    tap_is(tlb_struct_valid_count(t), 5, "set-associative: 5 entries (4 in set 1, 1 in set 15)");
+    inv = (TlbInval){TLB_INV_VAA, 0x201abc, 0, 0};
+    tap_is(tlb_struct_invalidate(t, &inv), 2, "TLBIMVAA 0x201abc removes the 4K page R and the 2M block Q");
+    tap_ok(tlb_struct_contains(t, 0x1000, 1, 0) && tlb_struct_contains(t, 0x11000, 1, 0),
+           "P and S, same set, other VAs, stay");
+    tap_ok(!tlb_struct_contains(t, 0x201000, 1, 0) && !tlb_struct_contains(t, 0x3ff000, 1, 0), "R and Q gone");
+    inv = (TlbInval){TLB_INV_VA, 0x1e00123, 1, 0};
+    tap_is(tlb_struct_invalidate(t, &inv), 0, "TLBIMVA 0x1e00123 ASID 1 leaves T (ASID 2, not global)");
+    inv = (TlbInval){TLB_INV_VAL, 0x1e00123, 2, 0};
+    tap_is(tlb_struct_invalidate(t, &inv), 1, "TLBIMVAL 0x1e00123 ASID 2 removes the 2M block T (set 15, not set 0)");
+    tap_is(tlb_struct_valid_count(t), 2, "P and S left");
+    tap_is(tlb_struct_stats(t)->invalidations, 3, "3 invalidations counted");
+    tlb_struct_destroy(t);
     return tap_done();
 }
