@@ -76,15 +76,7 @@ bool tlb_struct_entry(const TlbStruct *t, unsigned i, TlbEntryView *out, uint64_
         return false;
     const TlbEntry *e = &t->e[i];
     memset(out, 0, sizeof *out);
-    out->size = 1ull << e->shift;
-    out->va = e->vpn << e->shift;
-    out->pa = out->out_pa = e->pa;
-    out->asid = e->asid;
-    out->vmid = e->vmid;
-    out->global = e->global;
-    out->perms = e->perms;
-    out->level = e->level;
-    out->attrs = e->attrs;
+    tlb_entry_view(e, e->vpn << e->shift, out); /* out_pa = the page's own PA */
     if (stamp)
         *stamp = e->stamp;
     return true;
