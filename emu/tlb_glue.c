@@ -103,8 +103,24 @@ static void clear_asid_suspects(TlbGlue *g, int asid) /* -1: all */
     g->nreported = 0;
 }
 
+static bool a32_access_pc(Machine *m, uint64_t va, bool write, uint64_t *pc);
+
+/* The instruction an access belongs to, for its event: AArch64's memory hooks see it; a fetch
+ * is its own; on AArch32 the hook sees the block start (ENGINE.md), so the block is decoded,
+ * and when that cannot decide, the block start it is. */
+static uint64_t access_pc(Machine *m, TlbSide side, uint64_t va)
+{
+    uint64_t pc = machine_pc(m);
+    if (side == TLB_SIDE_FETCH)
+        return va;
+    if (!m->a64)
+        a32_access_pc(m, va, side == TLB_SIDE_STORE, &pc);
+    return pc;
+}
+
 /* Re-walks va: if the tables no longer give the hit's PA, counts and reports a stale hit. */
-static bool report_if_stale(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r, const char *cause)
+static bool report_if_stale(Machine *m, TlbSide side, uint64_t va, uint16_t asid, const TlbResult *r,
+                            const char *cause)
 {
     Xlate x;
     machine_translate(m, va, Access_Read, true, &x);
@@ -116,7 +132,7 @@ static bool report_if_stale(Machine *m, uint64_t va, uint16_t asid, const TlbRes
         snprintf(now, sizeof now, "\"0x%llx\"", (unsigned long long)x.pa);
     else
         snprintf(now, sizeof now, "\"fault\"");
-    event_emit(m->ev, Ev_StaleTlbHit, machine_pc(m), m->insns,
+    event_emit(m->ev, Ev_StaleTlbHit, access_pc(m, side, va), m->insns,
                "\"va\":\"0x%llx\",\"cached_pa\":\"0x%llx\",\"table_pa\":%s,\"asid\":%u,\"tlb_level\":%d,"
                "\"cause\":\"%s\"",
                (unsigned long long)va, (unsigned long long)r->e.out_pa, now, asid, r->level, cause);
@@ -124,14 +140,14 @@ static bool report_if_stale(Machine *m, uint64_t va, uint16_t asid, const TlbRes
 }
 
 /* A hit on a non-global entry of an ASID whose roots changed without TLBI: re-walk. */
-static void check_asid_reuse(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
+static void check_asid_reuse(Machine *m, TlbSide side, uint64_t va, uint16_t asid, const TlbResult *r)
 {
     TlbGlue *g = m->tlbg;
     uint64_t page = va >> 12;
     for (unsigned i = 0; i < g->nreported && i < MAX_REPORTED; i++)
         if (g->reported[i].page == page && g->reported[i].asid == asid)
             return;
-    if (report_if_stale(m, va, asid, r, "asid_reuse"))
+    if (report_if_stale(m, side, va, asid, r, "asid_reuse"))
         g->reported[g->nreported++ % MAX_REPORTED] = (Reported){page, asid};
 }
 
@@ -528,14 +544,14 @@ static bool perm_fault_from_hit(Machine *m, TlbSide side, uint64_t va, int size,
     return can;
 }
 
-static void check_suspect(Machine *m, uint64_t va, uint16_t asid, const TlbResult *r)
+static void check_suspect(Machine *m, TlbSide side, uint64_t va, uint16_t asid, const TlbResult *r)
 {
     TlbGlue *g = m->tlbg;
     for (int i = 0; i < g->nsuspects; i++) {
         RmapEntry *s = &g->suspects[i];
         if (va < s->va || va - s->va >= s->size || (!s->global && s->asid != asid))
             continue;
-        report_if_stale(m, va, asid, r, "descriptor_write");
+        report_if_stale(m, side, va, asid, r, "descriptor_write");
         g->suspects[i] = g->suspects[--g->nsuspects];
         return;
     }
@@ -551,9 +567,9 @@ static inline bool check_hit(Machine *m, TlbSide side, uint64_t va, int size, bo
         perm_fault_from_hit(m, side, va, size, first_page, r))
         return true; /* delivered: the access does not happen */
     if (g->nsuspects)
-        check_suspect(m, va, asid, r);
+        check_suspect(m, side, va, asid, r);
     if (g->nasid_suspects && !r->e.global && g->asid_suspect[asid])
-        check_asid_reuse(m, va, asid, r);
+        check_asid_reuse(m, side, va, asid, r);
     return false;
 }
 

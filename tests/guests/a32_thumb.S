@@ -1,5 +1,6 @@
 /*
- * a32_thumb: exceptions taken from Thumb state (tests/integration/test_engine.py). Loaded raw
+ * a32_thumb: exceptions taken from Thumb state, and the pc of an AArch32 stale_tlb_hit
+ * (tests/integration/test_engine.py). Loaded raw
  * at 0x80008000 on virt-a15. The MMU is turned on with one short-descriptor section: VA =
  * PA 0x80000000..0x800fffff (AP = 11, domain 0 client); every other VA faults.
  * ARM ARM (DDI 0406C) B1.8.3 Table B1-7: LR_und = the instruction's address + 4 in ARM state
@@ -44,6 +45,26 @@ _start:
 	orr	r1, r1, #1			@ SCTLR.M
 	mcr	p15, 0, r1, c1, c0, 0
 	isb
+
+	@ a stale TLB entry: VA 0x90000000 -> PA 0x80100000 is used, then its section descriptor is
+	@ rewritten to PA 0x80200000 without TLBI, then used again from the middle of a block
+	ldr	r2, =ttb
+	add	r4, r2, #(0x900 * 4)
+	ldr	r3, =0x80100c02
+	str	r3, [r4]
+	dsb
+	isb
+	mov	r1, #0x90000000
+	ldr	r0, [r1]			@ cached in the modelled TLB
+	ldr	r3, =0x80200c02
+	str	r3, [r4]			@ no TLBI
+	dsb
+	isb					@ ends the block: the next starts at the first nop
+	nop
+	nop
+	.globl	stale_ldr
+stale_ldr:
+	ldr	r0, [r1]			@ stale_tlb_hit, its pc this instruction
 	ldr	r10, =results
 	mov	r11, #0				@ bytes to skip past LR on return
 	.globl	a32_udf

@@ -250,5 +250,25 @@ def test_console_line_longer_than_the_buffer():
     assert r.stdout.count("A") == 300
 
 
+def test_a32_stale_hit_names_its_instruction():
+    """tests/guests/a32_thumb.S: a section descriptor rewritten (PA 0x80100000 -> 0x80200000)
+    without TLBI, then used by an LDR two instructions into a block: the stale_tlb_hit event's
+    pc is the LDR (on AArch32 the memory hook only sees the block start; mmuscope decodes the
+    block), with the cached and the table PA"""
+    import subprocess
+    guests = os.environ.get("MMUSCOPE_GUEST_DIR", "build/tests/guests")
+    nm = subprocess.run([os.environ.get("LLVM_NM", "llvm-nm"), os.path.join(guests, "a32_thumb.elf")],
+                        capture_output=True, text=True, check=True).stdout
+    sym = {p[2]: int(p[0], 16) for p in (l.split() for l in nm.splitlines()) if len(p) == 3}
+    r = mmuscope("--machine", "virt-a15", os.path.join(guests, "a32_thumb.bin"))
+    assert r.status == 0, r
+    stale = r.of_kind("stale_tlb_hit")
+    assert len(stale) == 1, stale
+    e = stale[0]
+    assert (int(e["va"], 16), int(e["cached_pa"], 16), int(e["table_pa"], 16), e["cause"]) == \
+        (0x90000000, 0x80100000, 0x80200000, "descriptor_write"), e
+    assert int(e["pc"], 16) == sym["stale_ldr"], (e["pc"], hex(sym["stale_ldr"]))
+
+
 if __name__ == "__main__":
     run_tests([v for k, v in sorted(globals().items()) if k.startswith("test_")])
