@@ -52,15 +52,6 @@ static void uncount_block_tail(Machine *m, uint64_t pc)
         m->insns_mmu_on -= n;
 }
 
-/* The vector is fetched at EL1 whatever EL the exception comes from. */
-static bool vector_ok(Machine *m, uint64_t vec)
-{
-    Xlate x;
-    machine_translate(m, vec, Access_Fetch, true, &x);
-    uint64_t pa = x.mmu_on ? x.pa : vec;
-    return (x.ok || !x.mmu_on) && physmem_ptr(&m->pm, pa, 4) != NULL;
-}
-
 static const char *ec_name(uint32_t ec)
 {
     switch (ec) {
@@ -106,7 +97,7 @@ static void take(Machine *m, uint32_t ec, uint32_t iss, uint64_t pc, uint64_t re
     uint64_t vec = vbar + off;
     m->exceptions++;
     m->have_cur = false;
-    if (el > 1 || !vector_ok(m, vec)) {
+    if (el > 1 || !machine_fetchable_privileged(m, vec)) {
         event_emit(m->ev, Ev_Exception, pc, m->insns,
                    "\"type\":\"%s\",\"esr\":\"0x%08x\",\"far\":\"0x%016llx\",\"vector\":\"none\"", ec_name(ec), esr,
                    (unsigned long long)far);

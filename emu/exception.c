@@ -33,14 +33,6 @@ static const struct {
     [Exc_IRQ] = {"irq", 0x18, 0x12},
 };
 
-/* The vector is fetched at PL1 whatever mode the exception comes from. */
-static bool vector_fetchable(Machine *m, uint64_t vec)
-{
-    Xlate x;
-    machine_translate(m, vec, Access_Fetch, true, &x);
-    return (x.ok || !x.mmu_on) && physmem_ptr(&m->pm, x.mmu_on ? x.pa : vec, 4) != NULL;
-}
-
 /* Takes back the instructions of the current block from `pc` on: they did not complete. */
 static void uncount_from(Machine *m, uint64_t pc)
 {
@@ -90,7 +82,7 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
                      (unsigned long long)vec);
         return;
     }
-    if (!vector_fetchable(m, vec)) {
+    if (!machine_fetchable_privileged(m, vec)) {
         event_emit(m->ev, Ev_Exception, pc, m->insns,
                    "\"type\":\"%s\",\"fsr\":\"0x%08x\",\"far\":\"0x%08llx\",\"vector\":\"none\"",
                    exc_info[t].name, fsr, (unsigned long long)far);
@@ -103,9 +95,9 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     }
     if (t != Exc_IRQ) /* AArch64's are taken by the engine unseen: neither reports them */
         event_emit(m->ev, Ev_Exception, pc, m->insns,
-               "\"type\":\"%s\",\"fsr\":\"0x%08x\",\"far\":\"0x%08llx\",\"vector\":\"0x%08llx\"%s%s%s",
-               exc_info[t].name, fsr, (unsigned long long)far, (unsigned long long)vec,
-               f ? ",\"fault\":\"" : "", f ? fault_type_name(f->type) : "", f ? "\"" : "");
+                   "\"type\":\"%s\",\"fsr\":\"0x%08x\",\"far\":\"0x%08llx\",\"vector\":\"0x%08llx\"%s%s%s",
+                   exc_info[t].name, fsr, (unsigned long long)far, (unsigned long long)vec,
+                   f ? ",\"fault\":\"" : "", f ? fault_type_name(f->type) : "", f ? "\"" : "");
     m->last_vector = vec;
     if (t == Exc_DataAbort) {
         cp15_write(m, 5, 0, 0, 0, fsr);
@@ -124,8 +116,7 @@ void take_exception(Machine *m, ExcType t, uint64_t pc, const FaultRecord *f)
     set_reg32(m, UC_ARM_REG_CPSR, ncpsr);
     set_reg32(m, UC_ARM_REG_SPSR, cpsr);
     set_reg32(m, UC_ARM_REG_LR, (uint32_t)lr);
-    /* Unicorn takes the Thumb state from bit 0 of a PC write (ENGINE.md) */
-    set_reg32(m, UC_ARM_REG_PC, (uint32_t)vec | ((ncpsr & CPSR_T) ? 1u : 0u));
+    a32_set_pc(m, (uint32_t)vec, ncpsr & CPSR_T);
 }
 
 /* The GIC's output on an AArch32 CPU: Unicorn 2.0.1 has no IRQ input for one, so the line is
@@ -242,9 +233,7 @@ void handle_pending_abort(Machine *m)
                      reproduced ? "attributed to an address" : "reproduced");
         return;
     }
-    /* bit 0 keeps the Thumb state: a PC write without it switched Debian's armhf user space
-     * (Thumb-2) to ARM state at its first data abort, and every process died of SIGILL */
-    set_reg32(m, UC_ARM_REG_PC, (uint32_t)pc | (thumb ? 1u : 0u));
+    a32_set_pc(m, (uint32_t)pc, thumb);
     const Access *a = &m->probe[m->nprobe - 1];
     bool mapped;
     FaultRecord f = walk_fault(m, a->va, (unsigned)a->size, a->write ? Access_Write : Access_Read, &mapped);
@@ -304,7 +293,7 @@ void handle_invalid_insn(Machine *m)
         if (m->regs.sctlr & SCTLR_M)
             m->insns_mmu_on++;
         m->have_cur = false;
-        set_reg32(m, UC_ARM_REG_PC, ((uint32_t)pc + 4) | (thumb ? 1u : 0u));
+        a32_set_pc(m, (uint32_t)pc + 4, thumb);
         psci_call(m, pc);
         return;
     }

@@ -19,6 +19,13 @@ void set_reg32(Machine *m, int reg, uint32_t v)
     uc_reg_write(m->uc, reg, &v);
 }
 
+/* Unicorn takes the Thumb state from bit 0 of a PC write: a plain write from Thumb code would
+ * switch to ARM state (measured: Debian's armhf user space died of SIGILL that way). */
+void a32_set_pc(Machine *m, uint32_t pc, bool thumb)
+{
+    set_reg32(m, UC_ARM_REG_PC, pc | (thumb ? 1u : 0u));
+}
+
 int a32_gpr_reg(unsigned r)
 {
     static const int map[16] = {

@@ -187,6 +187,8 @@ struct Machine {
 void machine_stop(Machine *m, ExitReason r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint32_t reg32(Machine *m, int reg);
 void set_reg32(Machine *m, int reg, uint32_t v);
+/* AArch32 PC write in the given instruction set (ARM or Thumb) */
+void a32_set_pc(Machine *m, uint32_t pc, bool thumb);
 /* The engine's register id for AArch32 general-purpose register r (0..15: R0..R12, SP, LR, PC) */
 int a32_gpr_reg(unsigned r);
 uint32_t cp15_read(Machine *m, int crn, int opc1, int crm, int opc2);
@@ -208,6 +210,8 @@ bool machine_long_regs(Machine *m, LongDescRegs *r);
 void machine_translate(Machine *m, uint64_t va, AccessType a, bool privileged, Xlate *x);
 /* The same for an access of `size` bytes: every page it touches (the first fault wins) */
 void machine_translate_access(Machine *m, uint64_t va, unsigned size, AccessType a, bool privileged, Xlate *x);
+/* Privileged fetch of va possible (mapped, RAM behind it): exception vectors */
+bool machine_fetchable_privileged(Machine *m, uint64_t va);
 /* One --translate line (no newline) for va as a privileged read. */
 void machine_translate_line(Machine *m, uint64_t va, char *buf, size_t n);
 bool machine_mmu_on(Machine *m);

@@ -371,7 +371,7 @@ static void on_block(uc_engine *uc, uint64_t va, uint32_t size, void *user)
              * the PC write stops the block before its first instruction (see the top). The
              * range includes the instruction after the block (an MRC's second hook). */
             uc_ctl_remove_cache(m->uc, va, va + size + 4);
-            set_reg32(m, UC_ARM_REG_PC, (uint32_t)va | (b->thumb ? 1u : 0u));
+            a32_set_pc(m, (uint32_t)va, b->thumb);
             return;
         }
     }

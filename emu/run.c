@@ -14,8 +14,9 @@ static double now_seconds(void)
 }
 
 /* Unicorn returns from uc_emu_start after a WFI (the PC past it) when nothing can wake the core
- * (measured, AArch64 and AArch32). With an interrupt already pending the core resumes; with a timer armed the system
- * counter skips the idle time to its deadline, as a real core would sleep until it fires. */
+ * (measured, AArch64 and AArch32). With an interrupt already pending the core resumes; with a
+ * timer armed the system counter skips the idle time to its deadline, as a real core would
+ * sleep until it fires. */
 static bool after_wfi(Machine *m)
 {
     uint32_t insn = 0;

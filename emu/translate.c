@@ -134,6 +134,15 @@ void machine_translate_access(Machine *m, uint64_t va, unsigned size, AccessType
     }
 }
 
+/* Whether va can be fetched privileged (an exception vector: fetched at EL1/PL1 whatever the
+ * exception comes from): mapped for a privileged fetch, and backed by RAM. */
+bool machine_fetchable_privileged(Machine *m, uint64_t va)
+{
+    Xlate x;
+    machine_translate(m, va, Access_Fetch, true, &x);
+    return (x.ok || !x.mmu_on) && physmem_ptr(&m->pm, x.mmu_on ? x.pa : va, 4) != NULL;
+}
+
 void machine_translate_line(Machine *m, uint64_t va, char *buf, size_t n)
 {
     LongDescRegs lr;
