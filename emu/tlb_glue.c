@@ -182,14 +182,6 @@ static uint16_t current_asid(Machine *m)
     return asid;
 }
 
-/* log2 of a translation table's size at `level` (short: L1 16 KiB, L2 1 KiB; long: granule) */
-static uint64_t table_mask(int fmt, int level)
-{
-    if (fmt == 0)
-        return level == 1 ? 0x3fff : 0x3ff;
-    return fmt == 2 ? 0x3fff : fmt == 3 ? 0xffff : 0xfff;
-}
-
 static void note_fill(TlbGlue *g, const Xlate *x, uint64_t base, uint16_t asid)
 {
     if (x->ndesc == 0)
@@ -211,20 +203,12 @@ static uint64_t walk_and_fill(Machine *m, TlbSide side, uint64_t va, AccessType 
     Xlate x;
     machine_translate(m, va, a, privileged_now(m), &x);
     *mapped = x.mapped;
-    /* the walk cache serves the levels above the one it returns */
-    uint64_t table_pa = 0;
-    int next = tlb_walk_begin(g->model, va, (TlbWalkFmt)x.fmt, x.start_level, x.ttbr1, asid, 0, &table_pa);
-    int last = x.start_level + (x.ndesc ? x.ndesc : 1) - 1;
-    unsigned reads = next > last ? 1 : (unsigned)(last - next + 1);
-    for (int i = 0; i + 1 < x.ndesc; i++) /* table descriptors: level start+i points to desc_pa[i+1]'s table */
-        tlb_walk_cache_insert(g->model, va, (TlbWalkFmt)x.fmt, x.start_level + i, x.ttbr1, asid, 0,
-                              x.desc_pa[i + 1] & ~table_mask(x.fmt, x.start_level + i + 1));
-    tlb_walk_end(g->model, reads, asid);
+    tlb_walk(g->model, va, (TlbWalkFmt)x.fmt, x.start_level, x.ttbr1, asid, 0, x.desc_pa, x.ndesc);
     if (!x.mapped)
         return va;
     uint64_t off = va & (x.size - 1);
     TlbMapping map = {va - off, x.pa - off, x.size, asid, 0, x.global, x.perms, 0, (uint8_t)x.level};
-    tlb_fill(g->model, side, va, &map);
+    tlb_fill_missed(g->model, side, va, &map); /* every caller's tlb_lookup missed */
     note_fill(g, &x, va - off, asid);
     return x.pa;
 }

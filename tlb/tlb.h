@@ -184,6 +184,10 @@ TlbStruct *tlb_model_struct(TlbModel *m, const char *name);
 bool tlb_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, uint16_t vmid, TlbResult *out);
 /* Fills every level of the side's path with the mapping that covers va. */
 void tlb_fill(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map);
+/* tlb_fill after tlb_lookup(m, side, va, map->asid, map->vmid) missed, with nothing filled
+ * since (walk-cache calls allowed): the same result, without searching each level for an entry
+ * already holding the mapping (the miss says none does). */
+void tlb_fill_missed(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map);
 
 /* Walk cache: returns the level the walk must read next and sets *table_pa to that level's
  * table address when a cached entry serves the levels above it; returns start_level (and
@@ -196,6 +200,14 @@ void tlb_walk_cache_insert(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int level, 
 /* Ends a walk (counted per ASID): descriptors_read memory reads at mem_latency each;
  * returns the cycles added. */
 unsigned tlb_walk_end(TlbModel *m, unsigned descriptors_read, uint16_t asid);
+
+/* The model's side of a walk that read the descriptors desc_pa[0..ndesc) from start_level
+ * down (ndesc 0: it faulted before reading one): the walk cache serves the levels above the one
+ * tlb_walk_begin returns, every table descriptor read (all but the last) is recorded in it
+ * (tlb_walk_cache_insert of the next table's address) and the walk is charged (tlb_walk_end)
+ * for the reads the cache did not serve, at least one. Returns those reads. */
+unsigned tlb_walk(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, int ttbr, uint16_t asid,
+                  uint16_t vmid, const uint64_t *desc_pa, unsigned ndesc);
 
 /* Maintenance over all structures (TLBs and walk cache, per the op); returns entries removed. */
 unsigned tlb_invalidate(TlbModel *m, const TlbInval *inv);

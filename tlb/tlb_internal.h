@@ -27,6 +27,10 @@ struct TlbStruct {
     int last;               /* index of the last hit, -1 none */
     int mru;                /* the entry last touched or filled, -1 none (or dropped since) */
     uint64_t epoch;         /* changes whenever mru changes or an entry is filled or dropped */
+    /* hint[sh]: the entry last filled, or found by tlb_struct_find_hinted, with page size 1 << sh.
+     * Only a guess, checked before use (never maintained on drops): a fill whose translation is
+     * already present, or a walk-cache search, that finds it there skips scanning the set. */
+    uint32_t hint[64];
     TlbStructStats st;
 };
 
@@ -34,6 +38,12 @@ int tlb_struct_find(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, uin
 unsigned tlb_struct_victim(TlbStruct *t, unsigned set);
 int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
                           bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2);
+/* tlb_struct_insert_raw for a translation known to be absent: the structure has been searched
+ * for an entry matching an address the translation covers, with its ASID and VMID, and none
+ * matched (so none holds the translation: such an entry would have matched), with nothing
+ * filled since. Skips the search for it. */
+int tlb_struct_insert_absent(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
+                             bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2);
 void tlb_struct_touch(TlbStruct *t, unsigned idx);
 void tlb_struct_drop(TlbStruct *t, unsigned idx);
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed);
@@ -119,6 +129,21 @@ static inline int tlb_struct_find_i(TlbStruct *t, uint64_t va, uint16_t asid, ui
     return -1;
 }
 
+/* tlb_struct_find_i(t, va, asid, vmid, tag2, sh) for a structure in which at most one entry can
+ * match (the walk cache: its entries are never global, so a match is the unique entry holding
+ * that translation): tries t->hint[sh] first. */
+static inline int tlb_struct_find_hinted(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, uint16_t tag2, int sh)
+{
+    unsigned h = t->hint[sh];
+    const TlbEntry *e = &t->e[h];
+    if (e->shift == sh && tlb_entry_matches(e, va, asid, vmid, tag2))
+        return (int)h;
+    int i = tlb_struct_find_i(t, va, asid, vmid, tag2, sh);
+    if (i >= 0)
+        t->hint[sh] = (uint32_t)i;
+    return i;
+}
+
 static inline void tlb_entry_view(const TlbEntry *e, uint64_t va, TlbEntryView *out)
 {
     uint64_t size = 1ull << e->shift;
@@ -159,6 +184,7 @@ static inline void tlb_struct_drop_i(TlbStruct *t, unsigned idx)
     if (!e->valid)
         return;
     e->valid = false;
+    e->stamp = 0; /* invalid entries are the oldest (way_for_new in tlb_struct.c) */
     t->epoch++;
     if (t->mru == (int)idx)
         t->mru = -1;
@@ -168,7 +194,8 @@ static inline void tlb_struct_drop_i(TlbStruct *t, unsigned idx)
         t->last = -1;
 }
 
-static inline bool tlb_struct_fill_i(TlbStruct *t, const TlbMapping *m, uint64_t va)
+/* tlb_struct_fill; absent: no entry holds the mapping (tlb_struct_insert_absent's condition) */
+static inline bool tlb_struct_fill_i(TlbStruct *t, const TlbMapping *m, uint64_t va, bool absent)
 {
     if (!m->size || (m->size & (m->size - 1)))
         return false;
@@ -189,8 +216,12 @@ static inline bool tlb_struct_fill_i(TlbStruct *t, const TlbMapping *m, uint64_t
     if ((va & ~(m->size - 1)) != mbase_va)
         return false; /* va outside the mapping */
     uint64_t part_pa = (m->pa & ~(m->size - 1)) + (part_va - mbase_va);
-    tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
-                          m->level, 0);
+    if (absent)
+        tlb_struct_insert_absent(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
+                                 m->level, 0);
+    else
+        tlb_struct_insert_raw(t, part_va, sh, part_pa, m->asid, m->vmid, m->global, m->perms, m->attrs,
+                              m->level, 0);
     return true;
 }
 

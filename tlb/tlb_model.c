@@ -96,8 +96,8 @@ static bool lookup_upper(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, 
         if (tlb_struct_lookup_i(p[k], va, asid, vmid, &out->e)) {
             TlbMapping mp = {out->e.va, out->e.pa, out->e.size, out->e.asid, out->e.vmid, out->e.global,
                              out->e.perms, out->e.attrs, out->e.level};
-            for (int j = 0; j < k; j++)
-                tlb_struct_fill_i(p[j], &mp, va);
+            for (int j = 0; j < k; j++) /* each missed just now */
+                tlb_struct_fill_i(p[j], &mp, va, true);
             as->hits++;
             out->hit = true;
             out->level = k;
@@ -231,12 +231,20 @@ void tlb_fill(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map)
     TlbMapping mp = *map;
     mp.asid &= m->asid_mask;
     for (int k = 0; k < m->path_len[side]; k++)
-        tlb_struct_fill_i(m->path[side][k], &mp, va);
+        tlb_struct_fill_i(m->path[side][k], &mp, va, false);
+}
+
+void tlb_fill_missed(TlbModel *m, TlbSide side, uint64_t va, const TlbMapping *map)
+{
+    TlbMapping mp = *map;
+    mp.asid &= m->asid_mask;
+    for (int k = 0; k < m->path_len[side]; k++)
+        tlb_struct_fill_i(m->path[side][k], &mp, va, true);
 }
 
 /* ---- walk cache ---- */
 
-int tlb_walk_level_shift(TlbWalkFmt fmt, int level)
+static inline int level_shift(TlbWalkFmt fmt, int level)
 {
     switch (fmt) {
     case TLB_FMT_V7_SHORT: return level == 1 ? 20 : level == 2 ? 12 : -1;
@@ -247,15 +255,25 @@ int tlb_walk_level_shift(TlbWalkFmt fmt, int level)
     return -1;
 }
 
+int tlb_walk_level_shift(TlbWalkFmt fmt, int level) { return level_shift(fmt, level); }
+
+/* the low bits of a table's address: short L1 16 KiB, short L2 1 KiB, long: the granule */
+static inline uint64_t table_mask(TlbWalkFmt fmt, int level)
+{
+    if (fmt == TLB_FMT_V7_SHORT)
+        return level == 1 ? 0x3fff : 0x3ff;
+    return fmt == TLB_FMT_16K ? 0x3fff : fmt == TLB_FMT_64K ? 0xffff : 0xfff;
+}
+
 static inline uint16_t wc_tag(TlbWalkFmt fmt, int ttbr, int level)
 {
     return (uint16_t)(0x8000u | (unsigned)fmt << 8 | (unsigned)(ttbr & 1) << 4 | (unsigned)(level & 0xf));
 }
 
-int tlb_walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, int ttbr,
-                   uint16_t asid, uint16_t vmid, uint64_t *table_pa)
+/* tlb_walk_begin with asid masked */
+static inline int walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, int ttbr,
+                             uint16_t asid, uint16_t vmid, uint64_t *table_pa)
 {
-    asid &= m->asid_mask;
     TlbStruct *wc = m->walk_cache;
     if (!wc)
         return start_level;
@@ -263,10 +281,10 @@ int tlb_walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, in
     m->wc_lookups++;
     wc->st.lookups++;
     for (int l = deepest; l >= start_level; l--) {
-        int sh = tlb_walk_level_shift(fmt, l);
+        int sh = level_shift(fmt, l);
         if (sh < 0)
             continue;
-        int i = tlb_struct_find_i(wc, va, asid, vmid, wc_tag(fmt, ttbr, l), sh);
+        int i = tlb_struct_find_hinted(wc, va, asid, vmid, wc_tag(fmt, ttbr, l), sh);
         if (i >= 0) {
             tlb_struct_touch_i(wc, (unsigned)i);
             wc->st.hits++;
@@ -280,26 +298,60 @@ int tlb_walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, in
     return start_level;
 }
 
+int tlb_walk_begin(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, int ttbr,
+                   uint16_t asid, uint16_t vmid, uint64_t *table_pa)
+{
+    return walk_begin(m, va, fmt, start_level, ttbr, asid & m->asid_mask, vmid, table_pa);
+}
+
+/* tlb_walk_cache_insert with asid masked */
+static inline void wc_insert(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int level, int ttbr,
+                             uint16_t asid, uint16_t vmid, uint64_t next_table_pa)
+{
+    TlbStruct *wc = m->walk_cache;
+    int sh = level_shift(fmt, level);
+    if (!wc || sh < 0)
+        return;
+    tlb_struct_insert_raw(wc, va & ~((1ull << sh) - 1), sh, next_table_pa, asid, vmid, false, 0, 0,
+                          (uint8_t)level, wc_tag(fmt, ttbr, level));
+}
+
 void tlb_walk_cache_insert(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int level, int ttbr,
                            uint16_t asid, uint16_t vmid, uint64_t next_table_pa)
 {
-    TlbStruct *wc = m->walk_cache;
-    int sh = tlb_walk_level_shift(fmt, level);
-    if (!wc || sh < 0)
-        return;
-    tlb_struct_insert_raw(wc, va & ~((1ull << sh) - 1), sh, next_table_pa, asid & m->asid_mask, vmid,
-                          false, 0, 0, (uint8_t)level, wc_tag(fmt, ttbr, level));
+    wc_insert(m, va, fmt, level, ttbr, asid & m->asid_mask, vmid, next_table_pa);
 }
 
-unsigned tlb_walk_end(TlbModel *m, unsigned descriptors_read, uint16_t asid)
+/* tlb_walk_end with asid masked */
+static inline unsigned walk_end(TlbModel *m, unsigned descriptors_read, uint16_t asid)
 {
     unsigned cyc = descriptors_read * m->cfg.mem_latency;
     m->walks++;
-    asid_slot(m, asid & m->asid_mask)->walks++;
+    asid_slot(m, asid)->walks++;
     m->descriptor_reads += descriptors_read;
     m->walk_cycles += cyc;
     m->cycles += cyc;
     return cyc;
+}
+
+unsigned tlb_walk_end(TlbModel *m, unsigned descriptors_read, uint16_t asid)
+{
+    return walk_end(m, descriptors_read, asid & m->asid_mask);
+}
+
+unsigned tlb_walk(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int start_level, int ttbr, uint16_t asid,
+                  uint16_t vmid, const uint64_t *desc_pa, unsigned ndesc)
+{
+    asid &= m->asid_mask;
+    uint64_t table_pa = 0;
+    int next = walk_begin(m, va, fmt, start_level, ttbr, asid, vmid, &table_pa);
+    int last = start_level + (ndesc ? (int)ndesc : 1) - 1;
+    unsigned reads = next > last ? 1 : (unsigned)(last - next + 1);
+    for (unsigned i = 0; i + 1 < ndesc; i++) /* level start + i points to desc_pa[i + 1]'s table */
+        wc_insert(m, va, fmt, start_level + (int)i, ttbr, asid, vmid,
+                  desc_pa[i + 1] & ~table_mask(fmt, start_level + (int)i + 1));
+    walk_end(m, reads, asid);
+    return reads;
 }
 
 /* ---- maintenance ---- */

@@ -172,77 +172,109 @@ static inline bool same_translation(const TlbEntry *e, int shift, uint64_t vpn, 
            e->global == global && (global || e->asid == asid);
 }
 
-int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
-                          bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
+/* The way a translation that the set does not hold goes to: the first invalid way, else the
+ * policy's victim. For LRU and FIFO that is the lowest stamp, the lowest way among equals: invalid
+ * entries have stamp 0 (calloc, tlb_struct_drop_i) and valid ones >= 1 (every fill and touch
+ * takes ++clock), and valid stamps are distinct; the minimum is taken without a branch per way. */
+static inline unsigned way_for_new(TlbStruct *t, unsigned base, unsigned set)
 {
-    uint64_t vpn = va >> shift;
-    unsigned set = (unsigned)(vpn & t->set_mask);
-    unsigned base = set * t->ways;
     const TlbEntry *s = &t->e[base];
-    /* One pass over the set: the same translation already present (updated in place), else the
-     * first invalid way, else the policy's victim; for LRU and FIFO the victim (the oldest stamp,
-     * the lowest way among equals, as oldest()) is found in the same pass. */
-    int idx = -1, free_way = -1;
-    unsigned old_way = 0;
-    uint64_t old_stamp = UINT64_MAX;
-    for (unsigned w = 0; w < t->ways; w++) {
-        const TlbEntry *e = &s[w];
-        if (!e->valid) {
-            if (free_way < 0)
-                free_way = (int)w;
-        } else if (same_translation(e, shift, vpn, asid, vmid, global, tag2)) {
-            idx = (int)(base + w);
-            break;
-        } else if (e->stamp < old_stamp) {
-            old_stamp = e->stamp;
-            old_way = w;
+    if (t->cfg.repl != TLB_REPL_PLRU && t->cfg.repl != TLB_REPL_RANDOM) {
+        unsigned best = 0;
+        uint64_t bs = s[0].stamp;
+        for (unsigned w = 1; w < t->ways; w++) {
+            uint64_t st = s[w].stamp;
+            bool lt = st < bs;
+            best = lt ? w : best;
+            bs = lt ? st : bs;
         }
+        return base + best;
     }
-    TlbEntry *e;
-    if (idx >= 0) {
-        /* the same translation: what dropping and refilling it leaves (its key fields, its page
-         * size count and the structure's size mask stay as they are) */
-        e = &t->e[idx];
-        if (t->last == idx)
-            t->last = -1;
-        e->pa = pa;
-        e->perms = perms;
-        e->attrs = attrs;
-        e->level = level;
-    } else {
-        if (free_way >= 0) {
-            idx = (int)base + free_way;
-        } else {
-            bool ordered = t->cfg.repl != TLB_REPL_PLRU && t->cfg.repl != TLB_REPL_RANDOM;
-            idx = (int)(ordered ? base + old_way : victim_full(t, base, set));
-            t->st.evictions++;
-            tlb_struct_drop_i(t, (unsigned)idx);
-        }
-        e = &t->e[idx];
-        e->valid = true;
-        e->shift = (uint8_t)shift;
-        e->vpn = vpn;
-        e->pa = pa;
-        e->asid = global ? 0 : asid;
-        e->vmid = vmid;
-        e->global = global;
-        e->perms = perms;
-        e->attrs = attrs;
-        e->level = level;
-        e->tag2 = tag2;
-        t->shift_count[shift]++;
-        t->present |= 1ull << shift;
-    }
-    e->stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
+    for (unsigned w = 0; w < t->ways; w++)
+        if (!s[w].valid)
+            return base + w;
+    return victim_full(t, base, set);
+}
+
+/* What every fill ends with: e = t->e[idx] now holds the translation and is the most recent. */
+static inline int filled(TlbStruct *t, int idx, int shift)
+{
+    t->e[idx].stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
     if (t->cfg.repl == TLB_REPL_PLRU)
         tlb_plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
     t->st.fills++;
+    t->hint[shift] = (uint32_t)idx;
     t->mru = idx; /* the stamp and the PLRU bits above made it the most recently used */
     t->epoch++;
     return idx;
 }
 
-bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va) { return tlb_struct_fill_i(t, m, va); }
+/* Fills a translation that no entry holds. */
+static inline int insert_new(TlbStruct *t, uint64_t vpn, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
+                             bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
+{
+    unsigned set = (unsigned)(vpn & t->set_mask);
+    unsigned idx = way_for_new(t, set * t->ways, set);
+    TlbEntry *e = &t->e[idx];
+    if (e->valid) {
+        t->st.evictions++;
+        tlb_struct_drop_i(t, idx);
+    }
+    e->valid = true;
+    e->shift = (uint8_t)shift;
+    e->vpn = vpn;
+    e->pa = pa;
+    e->asid = global ? 0 : asid;
+    e->vmid = vmid;
+    e->global = global;
+    e->perms = perms;
+    e->attrs = attrs;
+    e->level = level;
+    e->tag2 = tag2;
+    t->shift_count[shift]++;
+    t->present |= 1ull << shift;
+    return filled(t, (int)idx, shift);
+}
+
+int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
+                          bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
+{
+    uint64_t vpn = va >> shift;
+    /* At most one entry holds a given translation (a fill that finds it refreshes it in place),
+     * and it sits in the set vpn indexes: the hint, when it holds it, is that entry. */
+    int idx = -1;
+    unsigned h = t->hint[shift];
+    if (same_translation(&t->e[h], shift, vpn, asid, vmid, global, tag2)) {
+        idx = (int)h;
+    } else {
+        unsigned base = (unsigned)(vpn & t->set_mask) * t->ways;
+        for (unsigned w = 0; w < t->ways; w++)
+            if (same_translation(&t->e[base + w], shift, vpn, asid, vmid, global, tag2)) {
+                idx = (int)(base + w);
+                break;
+            }
+    }
+    if (idx < 0)
+        return insert_new(t, vpn, shift, pa, asid, vmid, global, perms, attrs, level, tag2);
+    /* the same translation: what dropping and refilling it leaves (its key fields, its page size
+     * count and the structure's size mask stay as they are) */
+    TlbEntry *e = &t->e[idx];
+    if (t->last == idx)
+        t->last = -1;
+    e->pa = pa;
+    e->perms = perms;
+    e->attrs = attrs;
+    e->level = level;
+    return filled(t, idx, shift);
+}
+
+int tlb_struct_insert_absent(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
+                             bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
+{
+    return insert_new(t, va >> shift, shift, pa, asid, vmid, global, perms, attrs, level, tag2);
+}
+
+bool tlb_struct_fill(TlbStruct *t, const TlbMapping *m, uint64_t va) { return tlb_struct_fill_i(t, m, va, false); }
 
 void tlb_struct_flush(TlbStruct *t, uint16_t vmid, bool any_vmid, unsigned *removed)
 {

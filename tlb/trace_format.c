@@ -1223,13 +1223,6 @@ int trace_reader_next(TraceReader *r, TraceRec *rec, char *err, size_t errlen)
 }
 
 /* ---------------------------------------------------------------- replay */
-static uint64_t table_mask(int fmt, int level)
-{
-    if (fmt == TLB_FMT_V7_SHORT)
-        return level == 1 ? 0x3fff : 0x3ff;
-    return fmt == TLB_FMT_16K ? 0x3fff : fmt == TLB_FMT_64K ? 0xffff : 0xfff;
-}
-
 /* One lookup, the calls a live run makes (emu/tlb_glue.c): on a miss, the walk from the recorded
  * translation. */
 static void replay_access(TraceReplay *rp, TlbSide side, uint64_t va, const TraceXlate *x, bool l1_missed)
@@ -1243,20 +1236,13 @@ static void replay_access(TraceReplay *rp, TlbSide side, uint64_t va, const Trac
     }
     rp->hit = false;
     /* the miss path of emu/tlb_glue.c walk_and_fill, from the recorded walk */
-    uint64_t table_pa = 0;
-    int next = tlb_walk_begin(rp->m, va, (TlbWalkFmt)x->fmt, x->start_level, x->ttbr1, rp->asid, 0, &table_pa);
-    int last = x->start_level + (x->ndesc ? x->ndesc : 1) - 1;
-    unsigned reads = next > last ? 1 : (unsigned)(last - next + 1);
-    for (int i = 0; i + 1 < x->ndesc; i++)
-        tlb_walk_cache_insert(rp->m, va, (TlbWalkFmt)x->fmt, x->start_level + i, x->ttbr1, rp->asid, 0,
-                              x->desc_pa[i + 1] & ~table_mask(x->fmt, x->start_level + i + 1));
-    tlb_walk_end(rp->m, reads, rp->asid);
+    unsigned reads = tlb_walk(rp->m, va, (TlbWalkFmt)x->fmt, x->start_level, x->ttbr1, rp->asid, 0, x->desc_pa, x->ndesc);
     rp->reads = reads;
     if (!x->mapped)
         return;
     uint64_t size = 1ull << x->size_log2;
     TlbMapping map = {x->va_base, x->pa_base, size, rp->asid, 0, x->global, x->perms, 0, (uint8_t)x->level};
-    tlb_fill(rp->m, side, va, &map);
+    tlb_fill_missed(rp->m, side, va, &map);
 }
 
 void trace_replay_record(TraceReplay *rp, const TraceRec *rec)

@@ -160,5 +160,30 @@ int main(void)
     }
     tlb_struct_destroy(t);
 
+    /* An invalidated way is refilled before the oldest valid one, and a translation that was
+     * dropped is filled anew, not found again (4-way fully associative LRU):
+     *   fill A 0x1000, B 0x2000, C 0x3000, D 0x4000 (LRU order A B C D); TLBI VA C;
+     *   look A up (order B D A); fill E 0x5000 -> C's invalid way (not B's, the oldest valid),
+     *   nothing evicted; fill F 0x6000 -> evicts B, the least recently used valid entry;
+     *   TLBI VA D, fill D again -> D's invalid way, 4 valid, no eviction, no second copy. */
+    t = tt_struct(4, 0, TLB_REPL_LRU, 1);
+    for (uint64_t va = 0x1000; va <= 0x4000; va += 0x1000)
+        tt_access(t, va, 3);
+    TlbInval inv = {TLB_INV_VA, 0x3000, 3, 0};
+    tap_is(tlb_struct_invalidate(t, &inv), 1, "LRU + invalidation: TLBI VA C removes 1");
+    tap_is(tt_access(t, 0x1000, 3), 0, "LRU + invalidation: A hits");
+    tt_access(t, 0x5000, 3);
+    tap_is(tlb_struct_stats(t)->evictions, 0, "LRU + invalidation: E goes to C's invalid way, no eviction");
+    tap_is(tlb_struct_contains(t, 0x2000, 3, 0), 1, "LRU + invalidation: B still there after E");
+    tt_access(t, 0x6000, 3);
+    tap_is(tlb_struct_contains(t, 0x2000, 3, 0) * 10 + tlb_struct_contains(t, 0x1000, 3, 0), 1,
+           "LRU + invalidation: F evicts B (least recent valid), A stays");
+    inv.va = 0x4000;
+    tlb_struct_invalidate(t, &inv);
+    tap_is(tt_access(t, 0x4000, 3), 1, "LRU + invalidation: D misses after TLBI VA D");
+    tap_is(tlb_struct_valid_count(t), 4, "LRU + invalidation: 4 valid entries after refilling D");
+    tap_is(tlb_struct_stats(t)->evictions, 1, "LRU + invalidation: refilling D evicted nothing");
+    tlb_struct_destroy(t);
+
     return tap_done();
 }
