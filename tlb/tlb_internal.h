@@ -25,6 +25,7 @@ struct TlbStruct {
     uint64_t present;       /* mask of shifts with at least one valid entry */
     uint32_t shift_count[64];
     int last;               /* index of the last hit, -1 none */
+    int prev;               /* the entry hit before it (another one), -1 none */
     int mru;                /* the entry last touched or filled, -1 none (or dropped since) */
     uint64_t epoch;         /* changes whenever mru changes or an entry is filled or dropped */
     /* hint[sh]: the entry last filled, or found by tlb_struct_find_hinted, with page size 1 << sh.
@@ -159,18 +160,39 @@ static inline void tlb_entry_view(const TlbEntry *e, uint64_t va, TlbEntryView *
     out->attrs = e->attrs;
 }
 
+/* The entry a lookup of (va, asid, vmid) hits, -1 for a miss: the last hit entry if it matches,
+ * else the one hit before it, else the first match of tlb_struct_find. More than one entry can
+ * match only when a translation changed without the TLB maintenance the architecture requires
+ * (a TLB conflict, CONSTRAINED UNPREDICTABLE in the ARM ARM); the most recent hits win then. */
+static inline int tlb_struct_search_i(const TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid)
+{
+    int i = t->last;
+    if (i >= 0 && tlb_entry_matches(&t->e[i], va, asid, vmid, 0))
+        return i;
+    i = t->prev;
+    if (i >= 0 && tlb_entry_matches(&t->e[i], va, asid, vmid, 0))
+        return i;
+    return tlb_struct_find_i((TlbStruct *)t, va, asid, vmid, 0, -1);
+}
+
+/* entry i was hit: it becomes the last hit, the previous last one prev */
+static inline void tlb_struct_hit_i(TlbStruct *t, int i)
+{
+    if (i != t->last) {
+        t->prev = t->last;
+        t->last = i;
+    }
+}
+
 static inline bool tlb_struct_lookup_i(TlbStruct *t, uint64_t va, uint16_t asid, uint16_t vmid, TlbEntryView *out)
 {
     t->st.lookups++;
-    int i = t->last;
-    if (!(i >= 0 && tlb_entry_matches(&t->e[i], va, asid, vmid, 0))) {
-        i = tlb_struct_find_i(t, va, asid, vmid, 0, -1);
-        if (i < 0) {
-            t->st.misses++;
-            return false;
-        }
-        t->last = i;
+    int i = tlb_struct_search_i(t, va, asid, vmid);
+    if (i < 0) {
+        t->st.misses++;
+        return false;
     }
+    tlb_struct_hit_i(t, i);
     t->st.hits++;
     tlb_struct_touch_i(t, (unsigned)i);
     if (out)
@@ -192,6 +214,8 @@ static inline void tlb_struct_drop_i(TlbStruct *t, unsigned idx)
         t->present &= ~(1ull << e->shift);
     if (t->last == (int)idx)
         t->last = -1;
+    if (t->prev == (int)idx)
+        t->prev = -1;
 }
 
 /* tlb_struct_fill; absent: no entry holds the mapping (tlb_struct_insert_absent's condition) */

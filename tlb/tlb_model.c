@@ -178,21 +178,16 @@ bool tlb_hot_lookup(TlbModel *m, TlbSide side, uint64_t va, uint16_t asid, TlbHo
     asid &= m->asid_mask;
     TlbStruct *t = m->path[side][0];
     /* tlb_struct_lookup's search, without its side effects yet */
-    int i = t->last;
-    const TlbEntry *e = i >= 0 ? &t->e[i] : NULL;
-    if (!(e && e->valid && (va >> e->shift) == e->vpn && e->vmid == 0 && e->tag2 == 0 &&
-          (e->global || e->asid == asid))) {
-        i = tlb_struct_find_i(t, va, asid, 0, 0, -1);
-        if (i < 0)
-            return false;
-        e = &t->e[i];
-    }
+    int i = tlb_struct_search_i(t, va, asid, 0);
+    if (i < 0)
+        return false;
+    const TlbEntry *e = &t->e[i];
     /* tlb_lookup's first-level hit */
     TlbAsidStats *as = asid_slot(m, asid);
     m->accesses[side]++;
     as->lookups++;
     t->st.lookups++;
-    t->last = i;
+    tlb_struct_hit_i(t, i);
     t->st.hits++;
     tlb_struct_touch_i(t, (unsigned)i);
     m->first_level_hits[side]++;

@@ -45,6 +45,7 @@ TlbStruct *tlb_struct_create(const TlbStructConfig *sc, uint64_t seed, char *err
     }
     t->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
     t->last = -1;
+    t->prev = -1;
     t->mru = -1;
     t->epoch = 1;
     return t;
@@ -180,15 +181,24 @@ static inline unsigned way_for_new(TlbStruct *t, unsigned base, unsigned set)
 {
     const TlbEntry *s = &t->e[base];
     if (t->cfg.repl != TLB_REPL_PLRU && t->cfg.repl != TLB_REPL_RANDOM) {
-        unsigned best = 0;
-        uint64_t bs = s[0].stamp;
-        for (unsigned w = 1; w < t->ways; w++) {
-            uint64_t st = s[w].stamp;
-            bool lt = st < bs;
-            best = lt ? w : best;
-            bs = lt ? st : bs;
+        /* two running minima, even and odd ways, halve the chain of dependent compares */
+        unsigned n = t->ways, b0 = 0, b1 = 1;
+        uint64_t s0 = s[0].stamp, s1 = n > 1 ? s[1].stamp : UINT64_MAX;
+        unsigned w = 2;
+        for (; w + 1 < n; w += 2) {
+            uint64_t a = s[w].stamp, b = s[w + 1].stamp;
+            bool la = a < s0, lb = b < s1;
+            b0 = la ? w : b0;
+            s0 = la ? a : s0;
+            b1 = lb ? w + 1 : b1;
+            s1 = lb ? b : s1;
         }
-        return base + best;
+        if (w < n && s[w].stamp < s0) {
+            b0 = w;
+            s0 = s[w].stamp;
+        }
+        /* the lowest way among equal stamps (only invalid entries' zeros can be equal) */
+        return base + (s1 < s0 || (s1 == s0 && b1 < b0) ? b1 : b0);
     }
     for (unsigned w = 0; w < t->ways; w++)
         if (!s[w].valid)
@@ -261,6 +271,8 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
     TlbEntry *e = &t->e[idx];
     if (t->last == idx)
         t->last = -1;
+    if (t->prev == idx)
+        t->prev = -1;
     e->pa = pa;
     e->perms = perms;
     e->attrs = attrs;

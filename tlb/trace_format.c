@@ -220,11 +220,29 @@ static inline size_t get_varint(const uint8_t *p, const uint8_t *end, uint64_t *
         *v = *p;
         return 1;
     }
+    if (p + 1 < end && p[1] < 0x80) {
+        *v = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+        return 2;
+    }
     return trace_get_varint(p, end, v);
 }
 
 size_t trace_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
 {
+    if (end - p >= 4) { /* up to 4 bytes (28 bits) without a bounds check per byte */
+        uint64_t x = p[0] & 0x7f;
+        if (!(p[0] & 0x80)) {
+            *v = x;
+            return 1;
+        }
+        for (size_t i = 1; i < 4; i++) {
+            x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+            if (!(p[i] & 0x80)) {
+                *v = x;
+                return i + 1;
+            }
+        }
+    }
     uint64_t x = 0;
     for (size_t i = 0; i < 10 && p + i < end; i++) {
         uint64_t b = p[i] & 0x7f;
@@ -1292,6 +1310,18 @@ static inline void fr_flush_hits(FastReplay *f)
             tlb_hot_flush(f->rp->m, (TlbSide)s, &f->hot[s]);
 }
 
+/* The pending hits that must be counted before a lookup on side's path: those of the sides
+ * sharing its first-level structure (the data sides share one unless it is split). Pending hits
+ * of another side change only that side's own first-level structure (its LRU clock and stamp)
+ * and counters that are sums, so they may wait. */
+static inline void fr_flush_shared(FastReplay *f, TlbSide side)
+{
+    const TlbStruct *t = f->hot[side].t;
+    for (int s = 0; s < TLB_SIDE_COUNT; s++)
+        if (f->hot[s].n && f->hot[s].t == t)
+            tlb_hot_flush(f->rp->m, (TlbSide)s, &f->hot[s]);
+}
+
 static void fr_disarm(FastReplay *f)
 {
     for (int s = 0; s < TLB_SIDE_COUNT; s++)
@@ -1336,7 +1366,7 @@ static inline void fr_access(FastReplay *f, TlbSide side, uint64_t va, const Tra
         h->n++;
         return;
     }
-    fr_flush_hits(f);
+    fr_flush_shared(f, side);
     if (tlb_hot_lookup(f->rp->m, side, va, f->rp->asid, h))
         return; /* a first-level hit on another entry */
     replay_access(f->rp, side, va, x, true); /* tlb_hot_lookup found it missing there */

@@ -185,5 +185,33 @@ int main(void)
     tap_is(tlb_struct_stats(t)->evictions, 1, "LRU + invalidation: refilling D evicted nothing");
     tlb_struct_destroy(t);
 
+    /* A TLB conflict (two entries matching one VA: a 4K page 0x201000 filled at index 0, then a
+     * 2M block 0x200000 at index 1, as after a table change without TLBI) resolves to the most
+     * recent hits (tlb_struct_search_i): the last hit entry, then the one hit before it, else
+     * the lowest index. */
+    t = tt_struct(16, 0, TLB_REPL_LRU, 1);
+    {
+        TlbMapping pg = tt_page(0x201000, 1), blk = tt_page(0x200000, 1), c = tt_page(0x900000, 1);
+        blk.size = 0x200000;
+        blk.level = 2;
+        tlb_struct_fill(t, &pg, pg.va);
+        tlb_struct_fill(t, &blk, 0x250000);
+        tlb_struct_fill(t, &c, c.va);
+        TlbEntryView v;
+        tlb_struct_lookup(t, 0x201000, 1, 0, &v);
+        tap_is(v.size, 0x1000, "conflict: no recent hit, the lowest index (the 4K page)");
+        tlb_struct_lookup(t, 0x250000, 1, 0, &v);
+        tlb_struct_lookup(t, 0x201000, 1, 0, &v);
+        tap_is(v.size, 0x200000, "conflict: the last hit entry (the 2M block) wins");
+        tlb_struct_lookup(t, 0x900000, 1, 0, &v);
+        tlb_struct_lookup(t, 0x201000, 1, 0, &v);
+        tap_is(v.size, 0x200000, "conflict: the entry hit before the last one (the 2M block) wins");
+        TlbInval inv = {TLB_INV_VA, 0x250000, 1, 0};
+        tap_is(tlb_struct_invalidate(t, &inv), 1, "conflict: TLBI VA 0x250000 removes the block only");
+        tap_is(tlb_struct_lookup(t, 0x201000, 1, 0, &v), 1, "conflict: after TLBI of the block the page hits");
+        tap_is(v.size, 0x1000, "... the 4K page");
+    }
+    tlb_struct_destroy(t);
+
     return tap_done();
 }
