@@ -5,7 +5,9 @@
 #     load on the machine disturbs far less than wall-clock time;
 #   - trace size: bytes per recorded access (the whole file over the accesses it holds);
 #   - replay speed: accesses per second per core through the recorded preset (fastest of REPEAT):
-#     the replay's own figure, its accesses over the CPU seconds of the replaying thread.
+#     the replay's own figure, its accesses over the CPU seconds of the replaying thread; and the
+#     share of accesses that miss the first-level (micro) TLB, each of which takes the model's
+#     miss path (main TLB, walk cache, fills).
 # Targets (issue 5): recording overhead <= 30%, replay >= 100 M accesses/s per core.
 # Images: armv8-head, a64_memloop (40M instructions: the worst case, two memory accesses per six
 # instructions in six-instruction blocks) and tlb-bench-v8. With --linux (or LINUX=1) also the
@@ -52,7 +54,7 @@ def timed(args):
 
 
 print(f"{'run (CPU seconds)':26} {'plain s':>8} {'--trace s':>9} {'overhead':>8} {'accesses':>11} {'bytes':>11} "
-      f"{'B/access':>8} {'replay M acc/s/core':>19}")
+      f"{'B/access':>8} {'L1 miss':>7} {'replay M acc/s/core':>19}")
 results = []
 for name, args in cases:
     tr = os.path.join(tmp, "t.trace")
@@ -68,9 +70,12 @@ for name, args in cases:
         p = subprocess.run([mm, "replay", tr], capture_output=True, text=True)
         m = re.search(r"([\d.]+) M accesses/s per core", p.stderr)
         best = max(best, float(m.group(1)))
+    # first-level (micro TLB) misses over all accesses: each one goes down the model's miss path
+    l1 = sum(int(x) for x in re.findall(r"^  (?:itlb|dtlb|dtlb_load|dtlb_store) +\d+ +\d+ +\S+ +\d+ +\d+ +(\d+)",
+                                        p.stderr, re.M))
     ovh = 100 * (traced / plain - 1)
     print(f"{name:26} {plain:8.3f} {traced:9.3f} {ovh:7.1f}% {acc:11d} {size:11d} "
-          f"{size / acc:8.2f} {best:19.1f}")
+          f"{size / acc:8.2f} {100 * l1 / acc:6.2f}% {best:19.1f}")
     results.append((name, ovh, best))
     os.unlink(tr)
 os.rmdir(tmp)
