@@ -13,6 +13,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import zlib
 
 from harness import FIRMWARE_DIR, MMUSCOPE, raw, run_tests
 
@@ -321,6 +322,53 @@ def test_damaged_traces_are_reported():
         assert p.returncode == 2 and bad in p.stderr and "Sanitizer" not in p.stderr, (at, p.stderr[-500:])
 
 
+def test_corrupt_records_with_valid_crcs():
+    """records damaged *inside* chunks whose CRC-32 is then made right again (a buggy writer, not
+    a bad disk): every reader exits 0 or 2 with one line naming the file; no crash, no sanitizer
+    report, no hang (the harness's timeout)"""
+    _, trace, _ = live("armv8-head", "cortex-a53")
+    with open(trace, "rb") as f:
+        data = f.read()
+    # the layout of docs/trace-format.md: header (magic, version, payload length, payload, CRC),
+    # then chunks (MCHK, length, record count, CRC, payload), then the end marker
+    plen = int.from_bytes(data[12:16], "little")
+    pos = 16 + plen + 4
+    chunks = []
+    while data[pos:pos + 4] == b"MCHK":
+        ln = int.from_bytes(data[pos + 4:pos + 8], "little")
+        chunks.append((pos, ln))
+        pos += 16 + ln
+    assert len(chunks) >= 2 and data[pos:pos + 4] == b"MEND", (len(chunks), data[pos:pos + 4])
+    rng = random.Random(7)
+    bad = os.path.join(TMP, "corrupt.trace")
+    outcomes = set()
+    for i in range(24):
+        at, ln = chunks[rng.randrange(len(chunks))]
+        payload = bytearray(data[at + 16:at + 16 + ln])
+        for _ in range(rng.randint(1, 4)):
+            k = rng.randrange(len(payload))
+            if i % 3 == 0:
+                payload[k] = rng.randrange(256)      # any byte
+            elif i % 3 == 1:
+                payload[k] ^= 1 << rng.randrange(8)  # one bit
+            else:
+                del payload[k]                       # a byte missing
+        head = bytearray(data[at:at + 16])
+        head[4:8] = len(payload).to_bytes(4, "little")
+        head[12:16] = zlib.crc32(payload).to_bytes(4, "little")
+        with open(bad, "wb") as f:
+            f.write(data[:at] + bytes(head) + bytes(payload) + data[at + 16 + ln:])
+        for cmd in (("replay",), ("trace", "dump"), ("trace", "stats")):
+            p = raw(*cmd, bad, timeout=120)
+            outcomes.add(p.returncode)
+            assert p.returncode in (0, 2), (i, cmd, p.returncode, p.stderr[-800:])
+            assert "Sanitizer" not in p.stderr and "runtime error" not in p.stderr, (i, cmd, p.stderr[-800:])
+            if p.returncode == 2:
+                err = [l for l in p.stderr.splitlines() if l.strip()]
+                assert err and bad in err[-1], (i, cmd, p.stderr[-500:])
+    assert 2 in outcomes, outcomes  # the damage was seen
+
+
 def test_killed_run_leaves_part_file():
     """a killed recording leaves FILE.part whose intact chunks trace info reports; FILE is not created"""
     tr = os.path.join(TMP, "killed.trace")
@@ -378,6 +426,7 @@ run_tests([
     test_recorder_cache_is_exact,
     test_sweep_rows_equal_single_replays,
     test_damaged_traces_are_reported,
+    test_corrupt_records_with_valid_crcs,
     test_killed_run_leaves_part_file,
     test_bad_usage,
 ])
