@@ -14,6 +14,7 @@
  * Each fault's ESR_EL1/FAR_EL1/ELR_EL1/SPSR_EL1 as the guest reads them are stored in `results`
  * (4 x 8 bytes per exception); the test dumps them with --dump-phys.
  */
+	.include "a64_mmu.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
@@ -21,20 +22,7 @@ _start:
 	mov	sp, x0
 	adr	x0, vectors
 	msr	vbar_el1, x0
-	ldr	x0, =0x00ff			// MAIR: Attr0 = Normal WB RWA, Attr1 = Device-nGnRnE
-	msr	mair_el1, x0
-	ldr	x0, =0x803519			// T0SZ 25, IRGN0/ORGN0 WBWA, SH0 inner, TG0 4K, EPD1
-	msr	tcr_el1, x0
-	adr	x0, l1
-	msr	ttbr0_el1, x0
-	tlbi	vmalle1
-	dsb	ish
-	isb
-	mrs	x0, sctlr_el1
-	ldr	x1, =0x1005			// M | C | I
-	orr	x0, x0, x1
-	msr	sctlr_el1, x0
-	isb
+	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	movz	x1, #0x4000, lsl #16		// 1: read 0x40000000 (unmapped)
 	ldr	x2, [x1]

@@ -27,6 +27,7 @@
 	.equ	FAULTS, 3000
 	.equ	MIN_IRQS, 20
 
+	.include "a64_mmu.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
@@ -34,20 +35,7 @@ _start:
 	mov	sp, x0
 	adr	x0, vectors
 	msr	vbar_el1, x0
-	ldr	x0, =0x00ff			// MAIR: Attr0 = Normal WB RWA, Attr1 = Device-nGnRnE
-	msr	mair_el1, x0
-	ldr	x0, =0x803519			// T0SZ 25, IRGN0/ORGN0 WBWA, SH0 inner, TG0 4K, EPD1
-	msr	tcr_el1, x0
-	adr	x0, l1
-	msr	ttbr0_el1, x0
-	tlbi	vmalle1
-	dsb	ish
-	isb
-	mrs	x0, sctlr_el1
-	ldr	x1, =0x1005			// M | C | I
-	orr	x0, x0, x1
-	msr	sctlr_el1, x0
-	isb
+	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	ldr	x1, =GICD
 	mov	w0, #1

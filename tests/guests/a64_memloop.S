@@ -5,23 +5,11 @@
  * Per line: ldr, add, str, add, cmp, b.ne = 6 instructions, 2 memory accesses.
  */
 	.equ	ITERATIONS, 10000
+	.include "a64_mmu.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	ldr	x0, =0x00ff
-	msr	mair_el1, x0
-	ldr	x0, =0x803519
-	msr	tcr_el1, x0
-	adr	x0, l1
-	msr	ttbr0_el1, x0
-	tlbi	vmalle1
-	dsb	ish
-	isb
-	mrs	x0, sctlr_el1
-	ldr	x1, =0x1005
-	orr	x0, x0, x1
-	msr	sctlr_el1, x0
-	isb
+	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	ldr	x19, =ITERATIONS
 	movz	x20, #0x80c0, lsl #16		// the array, 64 KiB at 0x80c00000

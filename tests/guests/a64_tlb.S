@@ -19,23 +19,11 @@
  *      hardware, still reads 0x1111); TLBI ASIDE1 (ASID 5); read -> 0x2222, no event.
  *      Both reads are stored in `results` after the cycle counts.
  */
+	.include "a64_mmu.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	ldr	x0, =0x00ff
-	msr	mair_el1, x0
-	ldr	x0, =0x803519
-	msr	tcr_el1, x0
-	adr	x0, l1
-	msr	ttbr0_el1, x0
-	tlbi	vmalle1
-	dsb	ish
-	isb
-	mrs	x0, sctlr_el1
-	ldr	x1, =0x1005
-	orr	x0, x0, x1
-	msr	sctlr_el1, x0
-	isb
+	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	/* what lives at the two physical pages, written through the identity map of l2[8]/l2[9] */
 	movz	x1, #0x8100, lsl #16
