@@ -64,6 +64,66 @@ static bool place(Machine *m, const char *path, uint64_t pa, const uint8_t *src,
     return true;
 }
 
+/* One program header of either class, widened */
+typedef struct ElfSeg {
+    uint32_t type;
+    uint64_t offset, vaddr, paddr, filesz, memsz;
+} ElfSeg;
+
+static ElfSeg elf_seg(const uint8_t *d, uint64_t phoff, unsigned i, bool is64)
+{
+    if (is64) {
+        Elf64_Phdr ph;
+        memcpy(&ph, d + phoff + i * sizeof ph, sizeof ph);
+        return (ElfSeg){ph.p_type, ph.p_offset, ph.p_vaddr, ph.p_paddr, ph.p_filesz, ph.p_memsz};
+    }
+    Elf32_Phdr ph;
+    memcpy(&ph, d + phoff + i * sizeof ph, sizeof ph);
+    return (ElfSeg){ph.p_type, ph.p_offset, ph.p_vaddr, ph.p_paddr, ph.p_filesz, ph.p_memsz};
+}
+
+/* Places every PT_LOAD segment of the (checked) program header table at its physical address
+ * and sets m->entry: e_entry may be virtual (a kernel linked high), taken through its segment,
+ * or physical. */
+static bool load_elf_segments(Machine *m, const char *path, const uint8_t *d, size_t len, bool is64, uint64_t phoff,
+                              unsigned phnum, uint64_t entry, char *err, size_t errlen)
+{
+    bool entry_found = false, loaded = false;
+    for (unsigned i = 0; i < phnum; i++) {
+        ElfSeg ph = elf_seg(d, phoff, i, is64);
+        if (ph.type != PT_LOAD || ph.memsz == 0)
+            continue;
+        if (ph.offset > len || ph.filesz > len - ph.offset) {
+            snprintf(err, errlen, "%s: truncated ELF: segment %u needs bytes 0x%llx-0x%llx, file has 0x%zx", path, i,
+                     (unsigned long long)ph.offset, (unsigned long long)(ph.offset + ph.filesz), len);
+            return false;
+        }
+        if (ph.filesz > ph.memsz) {
+            snprintf(err, errlen, "%s: malformed ELF: segment %u filesz > memsz", path, i);
+            return false;
+        }
+        if (!place(m, path, ph.paddr, d + ph.offset, ph.filesz, ph.memsz, err, errlen))
+            return false;
+        loaded = true;
+        if (entry >= ph.vaddr && entry - ph.vaddr < ph.memsz) {
+            m->entry = ph.paddr + (entry - ph.vaddr);
+            entry_found = true;
+        } else if (entry >= ph.paddr && entry - ph.paddr < ph.memsz) {
+            m->entry = entry;
+            entry_found = true;
+        }
+    }
+    if (!loaded) {
+        snprintf(err, errlen, "%s: ELF has no loadable segment", path);
+        return false;
+    }
+    if (!entry_found) {
+        snprintf(err, errlen, "%s: ELF entry point 0x%llx is in no loadable segment", path, (unsigned long long)entry);
+        return false;
+    }
+    return true;
+}
+
 static bool load_elf32(Machine *m, const char *path, const uint8_t *d, size_t len, char *err, size_t errlen)
 {
     if (len < sizeof(Elf32_Ehdr)) {
@@ -84,37 +144,8 @@ static bool load_elf32(Machine *m, const char *path, const uint8_t *d, size_t le
         snprintf(err, errlen, "%s: truncated or malformed ELF program header table", path);
         return false;
     }
-    bool entry_found = false, loaded = false;
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        Elf32_Phdr ph;
-        memcpy(&ph, d + eh->e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-            continue;
-        if ((uint64_t)ph.p_offset + ph.p_filesz > len) {
-            snprintf(err, errlen, "%s: truncated ELF: segment %u needs bytes 0x%x-0x%llx, file has 0x%zx",
-                     path, i, ph.p_offset, (unsigned long long)ph.p_offset + ph.p_filesz, len);
-            return false;
-        }
-        if (ph.p_filesz > ph.p_memsz) {
-            snprintf(err, errlen, "%s: malformed ELF: segment %u filesz > memsz", path, i);
-            return false;
-        }
-        if (!place(m, path, ph.p_paddr, d + ph.p_offset, ph.p_filesz, ph.p_memsz, err, errlen))
-            return false;
-        loaded = true;
-        if (eh->e_entry >= ph.p_vaddr && eh->e_entry - ph.p_vaddr < ph.p_memsz) {
-            m->entry = ph.p_paddr + (eh->e_entry - ph.p_vaddr);
-            entry_found = true;
-        }
-    }
-    if (!loaded) {
-        snprintf(err, errlen, "%s: ELF has no loadable segment", path);
+    if (!load_elf_segments(m, path, d, len, false, eh->e_phoff, eh->e_phnum, eh->e_entry, err, errlen))
         return false;
-    }
-    if (!entry_found) {
-        snprintf(err, errlen, "%s: ELF entry point 0x%x is in no loadable segment", path, eh->e_entry);
-        return false;
-    }
     m->entry_thumb = m->entry & 1;
     m->entry &= ~1ull;
     return true;
@@ -141,42 +172,8 @@ static bool load_elf64(Machine *m, const char *path, const uint8_t *d, size_t le
         snprintf(err, errlen, "%s: truncated or malformed ELF program header table", path);
         return false;
     }
-    bool entry_found = false, loaded = false;
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        Elf64_Phdr ph;
-        memcpy(&ph, d + eh->e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-            continue;
-        if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
-            snprintf(err, errlen, "%s: truncated ELF: segment %u needs bytes 0x%llx-0x%llx, file has 0x%zx", path, i,
-                     (unsigned long long)ph.p_offset, (unsigned long long)(ph.p_offset + ph.p_filesz), len);
-            return false;
-        }
-        if (ph.p_filesz > ph.p_memsz) {
-            snprintf(err, errlen, "%s: malformed ELF: segment %u filesz > memsz", path, i);
-            return false;
-        }
-        if (!place(m, path, ph.p_paddr, d + ph.p_offset, ph.p_filesz, ph.p_memsz, err, errlen))
-            return false;
-        loaded = true;
-        /* e_entry may be virtual (a kernel linked high): take it through its segment */
-        if (eh->e_entry >= ph.p_vaddr && eh->e_entry - ph.p_vaddr < ph.p_memsz) {
-            m->entry = ph.p_paddr + (eh->e_entry - ph.p_vaddr);
-            entry_found = true;
-        } else if (eh->e_entry >= ph.p_paddr && eh->e_entry - ph.p_paddr < ph.p_memsz) {
-            m->entry = eh->e_entry;
-            entry_found = true;
-        }
-    }
-    if (!loaded) {
-        snprintf(err, errlen, "%s: ELF has no loadable segment", path);
+    if (!load_elf_segments(m, path, d, len, true, eh->e_phoff, eh->e_phnum, eh->e_entry, err, errlen))
         return false;
-    }
-    if (!entry_found) {
-        snprintf(err, errlen, "%s: ELF entry point 0x%llx is in no loadable segment", path,
-                 (unsigned long long)eh->e_entry);
-        return false;
-    }
     m->entry_thumb = false;
     return true;
 }
