@@ -218,6 +218,43 @@ static inline void tlb_struct_drop_i(TlbStruct *t, unsigned idx)
         t->prev = -1;
 }
 
+static inline bool tlb_same_translation(const TlbEntry *e, int shift, uint64_t vpn, uint16_t asid, uint16_t vmid,
+                                        bool global, uint16_t tag2)
+{
+    return e->vpn == vpn && e->valid && e->shift == shift && e->vmid == vmid && e->tag2 == tag2 &&
+           e->global == global && (global || e->asid == asid);
+}
+
+/* What every fill ends with: e = t->e[idx] now holds the translation and is the most recent. */
+static inline int tlb_struct_filled_i(TlbStruct *t, int idx, int shift)
+{
+    t->e[idx].stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
+    if (t->cfg.repl == TLB_REPL_PLRU)
+        tlb_plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
+    t->st.fills++;
+    t->hint[shift] = (uint32_t)idx;
+    t->mru = idx; /* the stamp and the PLRU bits above made it the most recently used */
+    t->epoch++;
+    return idx;
+}
+
+/* A fill that finds its translation in entry idx: what dropping and refilling it leaves (its key
+ * fields, its page size count and the structure's size mask stay as they are). */
+static inline int tlb_struct_refresh_i(TlbStruct *t, int idx, int shift, uint64_t pa, uint8_t perms, uint32_t attrs,
+                                       uint8_t level)
+{
+    TlbEntry *e = &t->e[idx];
+    if (t->last == idx)
+        t->last = -1;
+    if (t->prev == idx)
+        t->prev = -1;
+    e->pa = pa;
+    e->perms = perms;
+    e->attrs = attrs;
+    e->level = level;
+    return tlb_struct_filled_i(t, idx, shift);
+}
+
 /* tlb_struct_fill; absent: no entry holds the mapping (tlb_struct_insert_absent's condition) */
 static inline bool tlb_struct_fill_i(TlbStruct *t, const TlbMapping *m, uint64_t va, bool absent)
 {

@@ -307,8 +307,13 @@ static inline void wc_insert(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int level
     int sh = level_shift(fmt, level);
     if (!wc || sh < 0)
         return;
-    tlb_struct_insert_raw(wc, va & ~((1ull << sh) - 1), sh, next_table_pa, asid, vmid, false, 0, 0,
-                          (uint8_t)level, wc_tag(fmt, ttbr, level));
+    uint16_t tag = wc_tag(fmt, ttbr, level);
+    unsigned h = wc->hint[sh]; /* usually the entry this level's last walk filled or found */
+    if (tlb_same_translation(&wc->e[h], sh, va >> sh, asid, vmid, false, tag))
+        tlb_struct_refresh_i(wc, (int)h, sh, next_table_pa, 0, 0, (uint8_t)level);
+    else
+        tlb_struct_insert_raw(wc, va & ~((1ull << sh) - 1), sh, next_table_pa, asid, vmid, false, 0, 0,
+                              (uint8_t)level, tag);
 }
 
 void tlb_walk_cache_insert(TlbModel *m, uint64_t va, TlbWalkFmt fmt, int level, int ttbr,

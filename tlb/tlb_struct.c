@@ -166,13 +166,6 @@ unsigned tlb_struct_victim(TlbStruct *t, unsigned set)
     return victim_full(t, base, set);
 }
 
-static inline bool same_translation(const TlbEntry *e, int shift, uint64_t vpn, uint16_t asid, uint16_t vmid,
-                                    bool global, uint16_t tag2)
-{
-    return e->vpn == vpn && e->valid && e->shift == shift && e->vmid == vmid && e->tag2 == tag2 &&
-           e->global == global && (global || e->asid == asid);
-}
-
 /* The way a translation that the set does not hold goes to: the first invalid way, else the
  * policy's victim. For LRU and FIFO that is the lowest stamp, the lowest way among equals: invalid
  * entries have stamp 0 (calloc, tlb_struct_drop_i) and valid ones >= 1 (every fill and touch
@@ -206,19 +199,6 @@ static inline unsigned way_for_new(TlbStruct *t, unsigned base, unsigned set)
     return victim_full(t, base, set);
 }
 
-/* What every fill ends with: e = t->e[idx] now holds the translation and is the most recent. */
-static inline int filled(TlbStruct *t, int idx, int shift)
-{
-    t->e[idx].stamp = ++t->clock; /* LRU: most recent; FIFO: fill order */
-    if (t->cfg.repl == TLB_REPL_PLRU)
-        tlb_plru_touch(t, (unsigned)idx / t->ways, (unsigned)idx % t->ways);
-    t->st.fills++;
-    t->hint[shift] = (uint32_t)idx;
-    t->mru = idx; /* the stamp and the PLRU bits above made it the most recently used */
-    t->epoch++;
-    return idx;
-}
-
 /* Fills a translation that no entry holds. */
 static inline int insert_new(TlbStruct *t, uint64_t vpn, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
                              bool global, uint8_t perms, uint32_t attrs, uint8_t level, uint16_t tag2)
@@ -243,7 +223,7 @@ static inline int insert_new(TlbStruct *t, uint64_t vpn, int shift, uint64_t pa,
     e->tag2 = tag2;
     t->shift_count[shift]++;
     t->present |= 1ull << shift;
-    return filled(t, (int)idx, shift);
+    return tlb_struct_filled_i(t, (int)idx, shift);
 }
 
 int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
@@ -254,30 +234,19 @@ int tlb_struct_insert_raw(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uin
      * and it sits in the set vpn indexes: the hint, when it holds it, is that entry. */
     int idx = -1;
     unsigned h = t->hint[shift];
-    if (same_translation(&t->e[h], shift, vpn, asid, vmid, global, tag2)) {
+    if (tlb_same_translation(&t->e[h], shift, vpn, asid, vmid, global, tag2)) {
         idx = (int)h;
     } else {
         unsigned base = (unsigned)(vpn & t->set_mask) * t->ways;
         for (unsigned w = 0; w < t->ways; w++)
-            if (same_translation(&t->e[base + w], shift, vpn, asid, vmid, global, tag2)) {
+            if (tlb_same_translation(&t->e[base + w], shift, vpn, asid, vmid, global, tag2)) {
                 idx = (int)(base + w);
                 break;
             }
     }
     if (idx < 0)
         return insert_new(t, vpn, shift, pa, asid, vmid, global, perms, attrs, level, tag2);
-    /* the same translation: what dropping and refilling it leaves (its key fields, its page size
-     * count and the structure's size mask stay as they are) */
-    TlbEntry *e = &t->e[idx];
-    if (t->last == idx)
-        t->last = -1;
-    if (t->prev == idx)
-        t->prev = -1;
-    e->pa = pa;
-    e->perms = perms;
-    e->attrs = attrs;
-    e->level = level;
-    return filled(t, idx, shift);
+    return tlb_struct_refresh_i(t, idx, shift, pa, perms, attrs, level);
 }
 
 int tlb_struct_insert_absent(TlbStruct *t, uint64_t va, int shift, uint64_t pa, uint16_t asid, uint16_t vmid,
