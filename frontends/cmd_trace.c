@@ -726,47 +726,192 @@ static void sweep_job(const char *trace, const char *core, const Param *p, int n
     tlb_model_destroy(m);
 }
 
-static bool plot(const char *csv, const char *prefix, const Param *p, int np, int ntraces, char **traces)
+/* a gnuplot single-quoted string (a quote inside is doubled) */
+static void gp_str(FILE *g, const char *s)
+{
+    fputc('\'', g);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', g);
+        fputc(*s, g);
+    }
+    fputc('\'', g);
+}
+
+/* true when every value is a positive number; then *lo and *hi are the extremes */
+static bool param_numeric(const Param *p, double *lo, double *hi)
+{
+    for (int v = 0; v < p->nvalues; v++) {
+        char *end;
+        double d = strtod(p->values[v], &end);
+        if (*end || end == p->values[v] || d <= 0)
+            return false;
+        *lo = v == 0 || d < *lo ? d : *lo;
+        *hi = v == 0 || d > *hi ? d : *hi;
+    }
+    return true;
+}
+
+#define PLOT_MAX_LINES 10
+
+/* The points of one line: the jobs whose parameters other than i equal idx (all jobs of the trace
+ * when idx is NULL), as "x walks cycles" rows in x order, x being the value of parameter i or, for
+ * words (lru, plru ...), its position in the list. */
+static void gp_block(FILE *g, const char *name, const Param *p, int np, int i, bool numeric, int ntraces, int t,
+                     const int *idx, uint64_t njobs, const double *walks, const double *cycles, const bool *have)
+{
+    fprintf(g, "%s << EOD\n", name);
+    for (int v = 0; v < p[i].nvalues; v++) {
+        /* numeric values in increasing order: the v-th smallest (ties by position) */
+        int at = v;
+        if (numeric) {
+            double want[MAX_VALUES];
+            int order[MAX_VALUES];
+            for (int k = 0; k < p[i].nvalues; k++) {
+                want[k] = strtod(p[i].values[k], NULL);
+                order[k] = k;
+            }
+            for (int k = 1; k < p[i].nvalues; k++)
+                for (int m = k; m > 0 && want[order[m]] < want[order[m - 1]]; m--) {
+                    int x = order[m];
+                    order[m] = order[m - 1];
+                    order[m - 1] = x;
+                }
+            at = order[v];
+        }
+        for (uint64_t j = 0; j < njobs; j++) {
+            if (!have[j] || (int)(j % (uint64_t)ntraces) != t)
+                continue;
+            uint64_t conf = j / (uint64_t)ntraces;
+            int ji[MAX_PARAMS];
+            for (int k = np - 1; k >= 0; k--) {
+                ji[k] = (int)(conf % (uint64_t)p[k].nvalues);
+                conf /= (uint64_t)p[k].nvalues;
+            }
+            bool match = ji[i] == at;
+            for (int k = 0; k < np && match && idx; k++)
+                if (k != i && ji[k] != idx[k])
+                    match = false;
+            if (!match)
+                continue;
+            if (numeric)
+                fprintf(g, "%s %.17g %.17g\n", p[i].values[at], walks[j], cycles[j]);
+            else
+                fprintf(g, "%d %.17g %.17g\n", at, walks[j], cycles[j]);
+        }
+    }
+    fprintf(g, "EOD\n");
+}
+
+/* PREFIX.png and PREFIX.svg: walks and cycles against each parameter, through gnuplot. The
+ * points are the jobs' walks and cycles, written into the script as data blocks. */
+static bool plot(const char *prefix, const Param *p, int np, int ntraces, char **traces, uint64_t njobs,
+                 const double *walks, const double *cycles, const bool *have)
 {
     char gp[1100];
     snprintf(gp, sizeof gp, "%s.gp", prefix);
     FILE *g = fopen(gp, "w");
     if (!g)
         return false;
-    /* columns: 1 trace, 2 core, 3.. params, then accesses, instructions, l1_misses, main_lookups,
-     * main_hits, main_misses, main_evictions, walks, descriptor_reads, walk_cache_hits, cycles, cpi */
-    int walks_col = 3 + np + 7, cycles_col = 3 + np + 10;
-    for (int fmt = 0; fmt < 2; fmt++) {
-        if (fmt == 0)
-            fprintf(g, "set terminal pngcairo size 1000,%d\nset output '%s.png'\n", 400 * np, prefix);
-        else
-            fprintf(g, "set terminal svg size 1000,%d\nset output '%s.svg'\n", 400 * np, prefix);
-        fprintf(g, "set datafile separator ','\nset key outside right\nset grid\nset multiplot layout %d,2\n", np);
-        for (int i = 0; i < np; i++) {
-            for (int which = 0; which < 2; which++) {
-                fprintf(g, "set title '%s vs %s'\nset xlabel '%s'\nset ylabel '%s'\n", which ? "cycles" : "TLB misses (walks)",
-                        p[i].name, p[i].name, which ? "cycles" : "walks");
-                /* sizes spanning a factor of 8 or more: a log2 axis */
-                double lo = 0, hi = 0;
-                bool numeric = true;
-                for (int v = 0; v < p[i].nvalues; v++) {
-                    char *end;
-                    double d = strtod(p[i].values[v], &end);
-                    if (*end || d <= 0)
-                        numeric = false;
-                    lo = v == 0 || d < lo ? d : lo;
-                    hi = v == 0 || d > hi ? d : hi;
+    /* the data: per parameter, one block per line (trace and combination of the other
+     * parameters' values) when that is few enough to read, else one per trace (points: the other
+     * parameters vary at each x) */
+    int nlines[MAX_PARAMS];
+    bool lines[MAX_PARAMS], numeric[MAX_PARAMS];
+    double lo[MAX_PARAMS], hi[MAX_PARAMS];
+    for (int i = 0; i < np; i++) {
+        numeric[i] = param_numeric(&p[i], &lo[i], &hi[i]);
+        uint64_t ncomb = 1;
+        for (int j = 0; j < np; j++)
+            if (j != i)
+                ncomb *= (uint64_t)p[j].nvalues;
+        lines[i] = ncomb * (uint64_t)ntraces <= PLOT_MAX_LINES;
+        nlines[i] = (int)(lines[i] ? ncomb : 1);
+        for (int t = 0; t < ntraces; t++)
+            for (int c = 0; c < nlines[i]; c++) {
+                int idx[MAX_PARAMS] = {0};
+                uint64_t rest = (uint64_t)c;
+                for (int j = np - 1; j >= 0; j--) {
+                    if (j == i)
+                        continue;
+                    idx[j] = (int)(rest % (uint64_t)p[j].nvalues);
+                    rest /= (uint64_t)p[j].nvalues;
                 }
-                if (numeric && hi >= 8 * lo)
-                    fprintf(g, "set logscale x 2\n");
-                else
-                    fprintf(g, "unset logscale x\n");
-                fprintf(g, "plot ");
-                /* one series per trace; with several parameters the others vary at each x */
+                char name[64];
+                snprintf(name, sizeof name, "$p%d_t%d_c%d", i, t, c);
+                gp_block(g, name, p, np, i, numeric[i], ntraces, t, lines[i] ? idx : NULL, njobs, walks, cycles,
+                         have);
+            }
+    }
+    for (int fmt = 0; fmt < 2; fmt++) {
+        /* noenhanced: '_' in walk_cache.entries is not a subscript */
+        fprintf(g, "set terminal %s noenhanced size 1000,%d\nset output ", fmt ? "svg" : "pngcairo", 400 * np);
+        char out[1110];
+        snprintf(out, sizeof out, "%s.%s", prefix, fmt ? "svg" : "png");
+        gp_str(g, out);
+        fprintf(g, "\nset grid\nset key inside top right font ',9' samplen 2\nset format y '%%.3s%%c'\n"
+                   "set multiplot layout %d,2\n", np);
+        for (int i = 0; i < np; i++) {
+            /* ticks at the swept values; sizes spanning a factor of 8 or more on a log2 axis */
+            fprintf(g, "set xtics (");
+            for (int v = 0; v < p[i].nvalues; v++) {
+                if (v)
+                    fprintf(g, ", ");
+                if (numeric[i]) {
+                    fprintf(g, "%s", p[i].values[v]);
+                } else {
+                    gp_str(g, p[i].values[v]);
+                    fprintf(g, " %d", v);
+                }
+            }
+            bool log2x = numeric[i] && hi[i] >= 8 * lo[i];
+            fprintf(g, ")\n%s\n", log2x ? "set logscale x 2" : "unset logscale x");
+            /* a margin left and right of the first and last value */
+            if (!numeric[i])
+                fprintf(g, "set xrange [-0.5:%d.5]\n", p[i].nvalues - 1);
+            else if (log2x)
+                fprintf(g, "set xrange [%.17g:%.17g]\n", lo[i] / 1.15, hi[i] * 1.15);
+            else if (hi[i] > lo[i])
+                fprintf(g, "set xrange [%.17g:%.17g]\n", lo[i] - (hi[i] - lo[i]) * 0.05, hi[i] + (hi[i] - lo[i]) * 0.05);
+            else
+                fprintf(g, "set xrange [%.17g:%.17g]\n", lo[i] * 0.9, hi[i] * 1.1);
+            /* room above the data for the key, a line of it per series */
+            fprintf(g, "set offsets 0, 0, graph %.2f, 0\n", 0.1 + 0.12 * nlines[i] * ntraces);
+            for (int which = 0; which < 2; which++) {
+                char title[300];
+                snprintf(title, sizeof title, "%s vs %.96s", which ? "cycles" : "TLB misses (walks)", p[i].name);
+                fprintf(g, "set title ");
+                gp_str(g, title);
+                fprintf(g, "\nset xlabel ");
+                gp_str(g, p[i].name);
+                fprintf(g, "\nset ylabel '%s'\nplot ", which ? "cycles" : "walks");
                 for (int t = 0; t < ntraces; t++)
-                    fprintf(g, "%s'%s' every ::1 using %d:(strcol(1) eq '%s' ? $%d : 1/0) with %s title '%s'",
-                            t ? ", " : "", csv, 3 + i, traces[t], which ? cycles_col : walks_col,
-                            np == 1 ? "linespoints pt 7" : "points pt 7", traces[t]);
+                    for (int c = 0; c < nlines[i]; c++) {
+                        /* the line's label: the trace (when several) and the other parameters */
+                        char label[600] = "";
+                        size_t ll = 0;
+                        if (ntraces > 1 || !lines[i] || np == 1) {
+                            const char *base = strrchr(traces[t], '/');
+                            ll += (size_t)snprintf(label, sizeof label, "%s", base ? base + 1 : traces[t]);
+                        }
+                        if (lines[i]) {
+                            uint64_t rest = (uint64_t)c;
+                            int idx[MAX_PARAMS] = {0};
+                            for (int j = np - 1; j >= 0; j--) {
+                                if (j == i)
+                                    continue;
+                                idx[j] = (int)(rest % (uint64_t)p[j].nvalues);
+                                rest /= (uint64_t)p[j].nvalues;
+                            }
+                            for (int j = 0; j < np && ll < sizeof label; j++)
+                                if (j != i)
+                                    ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s=%s", ll ? " " : "",
+                                                           p[j].name, p[j].values[idx[j]]);
+                        }
+                        fprintf(g, "%s$p%d_t%d_c%d using 1:%d with %s title ", t || c ? ", \\\n     " : "", i, t, c,
+                                which ? 3 : 2, lines[i] ? "linespoints pt 7" : "points pt 7");
+                        gp_str(g, label);
+                    }
                 fprintf(g, "\n");
             }
         }
@@ -977,9 +1122,23 @@ int cmd_sweep(int argc, char **argv)
             done++;
         }
     }
+    /* the plot's points: walks and cycles, the 5th and 2nd fields from a row's end (a trace's
+     * path may hold commas) */
+    double *walks = calloc(njobs, sizeof *walks), *cycles = calloc(njobs, sizeof *cycles);
+    bool *have = calloc(njobs, sizeof *have);
     for (uint64_t j = 0; j < njobs; j++)
         if (rows[j]) {
             fputs(rows[j], out);
+            const char *f[5] = {0};
+            int n = 0;
+            for (const char *q = rows[j] + strlen(rows[j]); q > rows[j] && n < 5; q--)
+                if (q[-1] == ',')
+                    f[n++] = q;
+            if (walks && cycles && have && n == 5) {
+                walks[j] = strtod(f[4], NULL);
+                cycles[j] = strtod(f[1], NULL);
+                have[j] = true;
+            }
             free(rows[j]);
         }
     free(rows);
@@ -989,14 +1148,22 @@ int cmd_sweep(int argc, char **argv)
     fprintf(stderr, "mmuscope: sweep: %llu replays (%llu configurations x %d traces%s) on %llu processes in %.2f s: %s\n",
             (unsigned long long)mine, (unsigned long long)nconf, ntraces, shard_n > 1 ? ", this shard" : "",
             (unsigned long long)jobs, now_s() - t0, csv);
-    if (failed)
-        return EXIT_FAILURE_GENERIC;
-    if (!no_plot) {
-        if (!plot(csv, prefix, params, np, ntraces, traces)) {
+    int status = EXIT_OK;
+    if (failed) {
+        status = EXIT_FAILURE_GENERIC;
+    } else if (!walks || !cycles || !have) {
+        cli_error("sweep: out of memory for the plot; the CSV is complete: %s", csv);
+        status = EXIT_FAILURE_GENERIC;
+    } else if (!no_plot) {
+        if (plot(prefix, params, np, ntraces, traces, njobs, walks, cycles, have)) {
+            fprintf(stderr, "mmuscope: sweep: plots %s.png and %s.svg\n", prefix, prefix);
+        } else {
             cli_error("sweep: gnuplot failed (is gnuplot installed?); the CSV is complete: %s", csv);
-            return EXIT_FAILURE_GENERIC;
+            status = EXIT_FAILURE_GENERIC;
         }
-        fprintf(stderr, "mmuscope: sweep: plots %s.png and %s.svg\n", prefix, prefix);
     }
-    return EXIT_OK;
+    free(walks);
+    free(cycles);
+    free(have);
+    return status;
 }

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import tempfile
@@ -276,11 +277,27 @@ def test_sweep_rows_equal_single_replays():
         assert int(r["main_misses"]) == got["tlb"]["structures"]["main_tlb"]["misses"], r
     # the bench chases up to 4096 pages: 64 main-TLB entries (16 sets x 4) walk more than 512
     by = {(r["tlb.main.entries"], r["dtlb.entries"]): int(r["walks"]) for r in rows}
+    by_row = {(r["tlb.main.entries"], r["dtlb.entries"]): r for r in rows}
     assert by[("64", "10")] > by[("512", "10")] and by[("64", "2")] > by[("512", "2")], by
     with open(out + ".png", "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     with open(out + ".svg") as f:
         assert "<svg" in f.read(2000)
+    # the plot: per parameter one line per value of the other, its points the CSV's rows in x
+    # order ("x walks cycles"), labels without gnuplot's enhanced-text subscripts
+    with open(out + ".gp") as f:
+        gp = f.read()
+    assert gp.count("noenhanced") == 2, gp[:500]
+    blocks = {}
+    for name, body in re.findall(r"^(\$\S+) << EOD\n(.*?)^EOD$", gp, re.M | re.S):
+        blocks[name] = [l.split() for l in body.splitlines()]
+    for c, d in enumerate(("2", "10")):  # tlb.main.entries against dtlb.entries = 2, then 10
+        want = [[m, str(by_row[(m, d)]["walks"]), str(by_row[(m, d)]["cycles"])] for m in ("64", "512")]
+        assert blocks[f"$p0_t0_c{c}"] == want, (c, blocks.get(f"$p0_t0_c{c}"), want)
+        assert f"title 'dtlb.entries={d}'" in gp
+    for c, m in enumerate(("64", "512")):  # dtlb.entries against tlb.main.entries = 64, then 512
+        want = [[d, str(by_row[(m, d)]["walks"]), str(by_row[(m, d)]["cycles"])] for d in ("2", "10")]
+        assert blocks[f"$p1_t0_c{c}"] == want, (c, blocks.get(f"$p1_t0_c{c}"), want)
     parts = []
     for i in range(2):
         o = os.path.join(TMP, f"shard{i}")
