@@ -155,13 +155,23 @@ static int trace_info(const char *path)
     printf("image sha256   %s\n", h->image_sha256);
     printf("engine         %s\n", h->engine);
     printf("recorded       %s\n", h->created);
-    TraceRec rec;
     uint64_t side[TLB_SIDE_COUNT] = {0};
     int k;
     double t0 = now_s();
-    while ((k = walker_next(&w, &rec, NULL)) > 0)
-        if (rec.kind == TR_ACCESS)
-            side[rec.side]++;
+    if (w.model) {
+        /* the whole-trace replay (as `replay`): every access is a lookup on its side */
+        char err[1024];
+        k = trace_replay_run(w.r, &w.rp, err, sizeof err);
+        if (k < 0)
+            cli_error("%s", err);
+        for (int s = 0; s < TLB_SIDE_COUNT; s++)
+            side[s] = tlb_accesses(w.model, (TlbSide)s);
+    } else {
+        TraceRec rec;
+        while ((k = walker_next(&w, &rec, NULL)) > 0)
+            if (rec.kind == TR_ACCESS)
+                side[rec.side]++;
+    }
     double dt = now_s() - t0;
     const TraceTotals *t = trace_reader_totals(w.r);
     printf("chunks         %llu%s\n", (unsigned long long)t->chunks, k == 0 ? " (end marker present, totals match)" : "");

@@ -219,6 +219,8 @@ uint64_t tlb_block_cost(TlbModel *m, const uint32_t counts[TLB_C_COUNT]);
 void tlb_add_cycles(TlbModel *m, uint64_t cycles);
 uint64_t tlb_cycles(const TlbModel *m);
 uint64_t tlb_instructions(const TlbModel *m);
+/* lookups made on side (every access the model was asked about) */
+uint64_t tlb_accesses(const TlbModel *m, TlbSide side);
 /* Walks, descriptors they read, and walk-cache hits so far (the "walks", "descriptor_reads"
  * and "walk_cache_hits" of tlb_stats_json). */
 typedef struct TlbWalkStats {

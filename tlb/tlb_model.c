@@ -433,6 +433,7 @@ void tlb_add_cycles(TlbModel *m, uint64_t cycles)
 
 uint64_t tlb_cycles(const TlbModel *m) { return m->cycles; }
 uint64_t tlb_instructions(const TlbModel *m) { return m->instructions; }
+uint64_t tlb_accesses(const TlbModel *m, TlbSide side) { return (unsigned)side < TLB_SIDE_COUNT ? m->accesses[side] : 0; }
 TlbWalkStats tlb_walk_stats(const TlbModel *m)
 {
     return (TlbWalkStats){m->walks, m->descriptor_reads, m->wc_hits};
