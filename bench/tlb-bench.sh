@@ -112,9 +112,13 @@ with open(f"{out}/tlb-bench.md", "w") as f:
             f.write(f"| {k} | " + " | ".join(data[(i, p)]["collide"].get((s, k), "") for p, i in cols) + " |\n")
 # the plot: four panels (sweep and collision, per image), one line per preset; gnuplot draws it
 # if it is installed
+def gq(s):  # a gnuplot single-quoted string: any path
+    return "'" + s.replace("'", "''") + "'"
+
+
 def plot(dat, image):
     return "plot " + ", \\\n     ".join(
-        f'"{out}/{dat}" index {i} using 1:2 with linespoints title "{p}"'
+        f'{gq(out + "/" + dat)} index {i} using 1:2 with linespoints title "{p}"'
         for i, (im, p) in enumerate(order) if im == image)
 panels = []
 for image in images if any(d["sweep"] for d in data.values()) else []:
@@ -131,7 +135,7 @@ set xlabel "colliding pages (k)"
 """)
 with open(f"{out}/plot.gp", "w") as f:
     f.write(f"""set terminal pngcairo size 1600,1000 font ",10"
-set output "{out}/tlb-bench.png"
+set output {gq(out + "/tlb-bench.png")}
 set multiplot layout 2,2
 set key top left
 set grid

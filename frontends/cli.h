@@ -5,6 +5,7 @@ enum { EXIT_OK = 0, EXIT_FAILURE_GENERIC = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3, EX
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int cmd_run(int argc, char **argv);
 int cmd_boot_linux(int argc, char **argv);
@@ -18,4 +19,6 @@ int cmd_sweep(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A whole non-negative number (decimal, 0x hex or 0 octal) that fits 64 bits. */
 bool cli_parse_u64(const char *s, uint64_t *v);
+/* Writes s as a gnuplot single-quoted string (a quote inside is doubled): paths, labels. */
+void cli_gp_string(FILE *g, const char *s);
 #endif

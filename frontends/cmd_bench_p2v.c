@@ -476,15 +476,18 @@ static bool write_plot(const char *outdir, const Result *res, size_t n)
         return false;
     }
     for (int t = 0; t < 2; t++) {
-        fprintf(f, "set terminal %s size 1100,500\nset output '%s/p2v.%s'\n", t ? "svg" : "pngcairo", outdir,
-                t ? "svg" : "png");
+        char out[4200];
+        snprintf(out, sizeof out, "%s/p2v.%s", outdir, t ? "svg" : "png");
+        fprintf(f, "set terminal %s size 1100,500\nset output ", t ? "svg" : "pngcairo");
+        cli_gp_string(f, out);
+        fputc('\n', f);
         fprintf(f, "set title 'mmuscope bench p2v: cycles per conversion (model)'\nset style data histograms\n"
                    "set style histogram clustered gap 1\nset style fill solid 0.8 border -1\nset boxwidth 0.9\n"
                    "set xtics rotate by -30\nset ylabel 'cycles / conversion'\nset yrange [0:*]\n"
-                   "set offsets 0,0,2,0\nset key outside right top\nset grid ytics\n"
-                   "plot '%s' using 2:xtic(1) title 'constant', '' using 3 title 'patched', "
-                   "'' using 4 title 'variable', '' using 5 title 'placed'\n",
-                dat);
+                   "set offsets 0,0,2,0\nset key outside right top\nset grid ytics\nplot ");
+        cli_gp_string(f, dat);
+        fprintf(f, " using 2:xtic(1) title 'constant', '' using 3 title 'patched', "
+                   "'' using 4 title 'variable', '' using 5 title 'placed'\n");
     }
     fclose(f);
     pid_t pid = fork();

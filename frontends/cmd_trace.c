@@ -689,11 +689,29 @@ typedef struct Param {
     int nvalues;
 } Param;
 
+/* A CSV field (RFC 4180): quoted when it holds a comma or a quote, a quote doubled */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static void csv_header(FILE *f, const Param *p, int np)
 {
     fprintf(f, "trace,core");
-    for (int i = 0; i < np; i++)
-        fprintf(f, ",%s", p[i].name);
+    for (int i = 0; i < np; i++) {
+        fputc(',', f);
+        csv_field(f, p[i].name);
+    }
     fprintf(f, ",accesses,instructions,l1_misses,main_lookups,main_hits,main_misses,main_evictions,walks,"
                "descriptor_reads,walk_cache_hits,cycles,cpi\n");
 }
@@ -725,27 +743,19 @@ static void sweep_job(const char *trace, const char *core, const Param *p, int n
     }
     ModelFigures f;
     model_figures(m, &f);
-    fprintf(out, "%s,%s", trace, cfg.name);
-    for (int i = 0; i < np; i++)
-        fprintf(out, ",%s", p[i].values[idx[i]]);
+    csv_field(out, trace);
+    fputc(',', out);
+    csv_field(out, cfg.name);
+    for (int i = 0; i < np; i++) {
+        fputc(',', out);
+        csv_field(out, p[i].values[idx[i]]);
+    }
     fprintf(out, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.4f\n", (unsigned long long)acc,
             (unsigned long long)f.insns, (unsigned long long)f.l1_misses, (unsigned long long)f.main_lookups,
             (unsigned long long)f.main_hits, (unsigned long long)f.main_misses, (unsigned long long)f.main_evictions,
             (unsigned long long)f.walks, (unsigned long long)f.descriptor_reads, (unsigned long long)f.wc_hits,
             (unsigned long long)f.cycles, f.insns ? (double)f.cycles / (double)f.insns : 0.0);
     tlb_model_destroy(m);
-}
-
-/* a gnuplot single-quoted string (a quote inside is doubled) */
-static void gp_str(FILE *g, const char *s)
-{
-    fputc('\'', g);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', g);
-        fputc(*s, g);
-    }
-    fputc('\'', g);
 }
 
 /* true when every value is a positive number; then *lo and *hi are the extremes */
@@ -858,7 +868,7 @@ static bool plot(const char *prefix, const Param *p, int np, int ntraces, char *
         fprintf(g, "set terminal %s noenhanced size 1000,%d\nset output ", fmt ? "svg" : "pngcairo", 400 * np);
         char out[1110];
         snprintf(out, sizeof out, "%s.%s", prefix, fmt ? "svg" : "png");
-        gp_str(g, out);
+        cli_gp_string(g, out);
         fprintf(g, "\nset grid\nset key inside top right font ',9' samplen 2\nset format y '%%.3s%%c'\n"
                    "set multiplot layout %d,2\n", np);
         for (int i = 0; i < np; i++) {
@@ -870,7 +880,7 @@ static bool plot(const char *prefix, const Param *p, int np, int ntraces, char *
                 if (numeric[i]) {
                     fprintf(g, "%s", p[i].values[v]);
                 } else {
-                    gp_str(g, p[i].values[v]);
+                    cli_gp_string(g, p[i].values[v]);
                     fprintf(g, " %d", v);
                 }
             }
@@ -891,9 +901,9 @@ static bool plot(const char *prefix, const Param *p, int np, int ntraces, char *
                 char title[300];
                 snprintf(title, sizeof title, "%s vs %.96s", which ? "cycles" : "TLB misses (walks)", p[i].name);
                 fprintf(g, "set title ");
-                gp_str(g, title);
+                cli_gp_string(g, title);
                 fprintf(g, "\nset xlabel ");
-                gp_str(g, p[i].name);
+                cli_gp_string(g, p[i].name);
                 fprintf(g, "\nset ylabel '%s'\nplot ", which ? "cycles" : "walks");
                 for (int t = 0; t < ntraces; t++)
                     for (int c = 0; c < nlines[i]; c++) {
@@ -920,7 +930,7 @@ static bool plot(const char *prefix, const Param *p, int np, int ntraces, char *
                         }
                         fprintf(g, "%s$p%d_t%d_c%d using 1:%d with %s title ", t || c ? ", \\\n     " : "", i, t, c,
                                 which ? 3 : 2, lines[i] ? "linespoints pt 7" : "points pt 7");
-                        gp_str(g, label);
+                        cli_gp_string(g, label);
                     }
                 fprintf(g, "\n");
             }
@@ -928,20 +938,42 @@ static bool plot(const char *prefix, const Param *p, int np, int ntraces, char *
         fprintf(g, "unset multiplot\n");
     }
     fclose(g);
-    char cmd[2400];
-    snprintf(cmd, sizeof cmd, "gnuplot '%s' 2>&1", gp);
-    FILE *pp = popen(cmd, "r");
-    if (!pp)
+    /* gnuplot SCRIPT, without a shell (any path is fine); the first line it prints is shown */
+    int fd[2];
+    if (pipe(fd) != 0)
         return false;
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return false;
+    }
+    if (pid == 0) {
+        dup2(fd[1], STDOUT_FILENO);
+        dup2(fd[1], STDERR_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        execlp("gnuplot", "gnuplot", gp, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    FILE *pp = fdopen(fd[0], "r");
     char line[512];
     bool any = false;
-    while (fgets(line, sizeof line, pp)) {
+    while (pp && fgets(line, sizeof line, pp)) {
         if (!any)
             fprintf(stderr, "mmuscope: gnuplot: %s", line);
         any = true;
     }
-    int st = pclose(pp);
-    return st == 0;
+    if (pp)
+        fclose(pp);
+    else
+        close(fd[0]);
+    int st;
+    if (waitpid(pid, &st, 0) < 0)
+        return false;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -1022,6 +1054,11 @@ int cmd_sweep(int argc, char **argv)
         return EXIT_USAGE;
     }
     char **traces = argv + optind;
+    for (int t = 0; t < ntraces; t++)
+        if (strpbrk(traces[t], "\n\r")) {
+            cli_error("sweep: a trace path with a line break cannot go into a CSV row: %s", traces[t]);
+            return EXIT_USAGE;
+        }
     /* check every trace and every value before forking anything */
     uint64_t nconf = 1;
     for (int i = 0; i < np; i++)

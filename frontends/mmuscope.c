@@ -18,6 +18,17 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+void cli_gp_string(FILE *g, const char *s)
+{
+    fputc('\'', g);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', g);
+        fputc(*s, g);
+    }
+    fputc('\'', g);
+}
+
 bool cli_parse_u64(const char *s, uint64_t *v)
 {
     char *end;

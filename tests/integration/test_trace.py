@@ -4,12 +4,14 @@ through every preset of the ISA, sweep; damaged traces are reported, never crash
 
 The reference for every replayed count is a live run of the same image with that preset: an
 independent path (emulation, mmuscope's walker on every miss) to the same TLB model."""
+import csv
 import functools
 import hashlib
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -309,6 +311,27 @@ def test_sweep_rows_equal_single_replays():
     assert sorted(parts) == sorted(lines[1:])
 
 
+def test_sweep_odd_paths():
+    """sweep: a trace path and an output prefix with a comma and a quote: a valid CSV (RFC 4180
+    quoting) and the plots (gnuplot is run without a shell; its strings are quoted)"""
+    _, trace, _ = live("armv8-head", "cortex-a53")
+    d = os.path.join(TMP, "it's, odd")
+    os.makedirs(d, exist_ok=True)
+    odd = os.path.join(d, 'a,b"c.trace')
+    shutil.copyfile(trace, odd)
+    out = os.path.join(d, "sw'x")
+    p = raw("sweep", "--param", "tlb.main.entries=64,512", "--out", out, odd, timeout=300)
+    assert p.returncode == 0, p.stderr
+    with open(out + ".csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["trace"] for r in rows] == [odd, odd], rows
+    assert [r["tlb.main.entries"] for r in rows] == ["64", "512"], rows
+    with open(out + ".png", "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    p = raw("sweep", "--param", "tlb.main.entries=64", "--no-plot", "--out", out, odd + "\n", timeout=60)
+    assert p.returncode == 2 and "line break" in p.stderr, p.stderr
+
+
 def test_damaged_traces_are_reported():
     """truncations and bit flips: exit 2 and one line naming the file (with what is intact); no crash"""
     _, trace, _ = live("armv7-head", "cortex-a15")
@@ -442,6 +465,7 @@ run_tests([
     test_replay_equals_live_every_policy,
     test_recorder_cache_is_exact,
     test_sweep_rows_equal_single_replays,
+    test_sweep_odd_paths,
     test_damaged_traces_are_reported,
     test_corrupt_records_with_valid_crcs,
     test_killed_run_leaves_part_file,
