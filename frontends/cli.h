@@ -19,6 +19,9 @@ int cmd_sweep(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A whole non-negative number (decimal, 0x hex or 0 octal) that fits 64 bits. */
 bool cli_parse_u64(const char *s, uint64_t *v);
-/* Writes s as a gnuplot single-quoted string (a quote inside is doubled): paths, labels. */
-void cli_gp_string(FILE *g, const char *s);
+/* Writes s between two q characters, a q inside doubled: a CSV field (q '"', RFC 4180) or a
+ * gnuplot single-quoted string (q '\''). */
+void cli_write_quoted(FILE *f, const char *s, char q);
+/* s as a gnuplot single-quoted string: paths, labels */
+static inline void cli_gp_string(FILE *g, const char *s) { cli_write_quoted(g, s, '\''); }
 #endif

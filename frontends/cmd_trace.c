@@ -692,17 +692,10 @@ typedef struct Param {
 /* A CSV field (RFC 4180): quoted when it holds a comma or a quote, a quote doubled */
 static void csv_field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"")) {
+    if (strpbrk(s, ",\""))
+        cli_write_quoted(f, s, '"');
+    else
         fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 static void csv_header(FILE *f, const Param *p, int np)

@@ -18,15 +18,15 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-void cli_gp_string(FILE *g, const char *s)
+void cli_write_quoted(FILE *f, const char *s, char q)
 {
-    fputc('\'', g);
+    fputc(q, f);
     for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', g);
-        fputc(*s, g);
+        if (*s == q)
+            fputc(q, f);
+        fputc(*s, f);
     }
-    fputc('\'', g);
+    fputc(q, f);
 }
 
 bool cli_parse_u64(const char *s, uint64_t *v)
