@@ -14,15 +14,12 @@
  * instruction. results: [0] count, then (ESR, FAR) pairs; `guard` is the doubleword at
  * 0x809ffff8 (0x1122334455667788 before; the failed store must leave it so).
  */
-	.include "a64_mmu.inc"
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	ldr	x0, =stack_top
-	mov	sp, x0
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
+	a64_entry vectors		// a64_guest.inc: SP, VBAR_EL1
+	a64_mmu_on l1			// a64_guest.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	ldr	x3, =0x809ffff8
 	ldr	x0, =0x1122334455667788
@@ -32,9 +29,7 @@ _start:
 	str	x0, [x1]			// 1: crosses into the read-only block
 	ldr	x1, =0x80bffffa
 	ldr	x2, [x1]			// 2: crosses into the unmapped block
-	movz	w0, #0x8400, lsl #16		// PSCI SYSTEM_OFF
-	add	w0, w0, #8
-	hvc	#0
+	a64_system_off			// a64_guest.inc: PSCI SYSTEM_OFF
 1:	b	1b
 
 	.ltorg

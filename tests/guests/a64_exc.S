@@ -14,15 +14,12 @@
  * Each fault's ESR_EL1/FAR_EL1/ELR_EL1/SPSR_EL1 as the guest reads them are stored in `results`
  * (4 x 8 bytes per exception); the test dumps them with --dump-phys.
  */
-	.include "a64_mmu.inc"
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	ldr	x0, =stack_top
-	mov	sp, x0
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
+	a64_entry vectors		// a64_guest.inc: SP, VBAR_EL1
+	a64_mmu_on l1			// a64_guest.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	movz	x1, #0x4000, lsl #16		// 1: read 0x40000000 (unmapped)
 	ldr	x2, [x1]
@@ -52,9 +49,7 @@ back_in_el1:
 	mrs	x4, par_el1
 	stp	x2, x3, [x9]
 	str	x4, [x9, #16]
-	movz	w0, #0x8400, lsl #16		// PSCI SYSTEM_OFF
-	add	w0, w0, #8
-	hvc	#0
+	a64_system_off			// a64_guest.inc: PSCI SYSTEM_OFF
 1:	b	1b
 
 	.ltorg
@@ -97,14 +92,7 @@ vectors_low_sync:
 	.org	vectors + 0x480			// 0x480 lower EL, IRQ: must never be reached
 	b	bad
 	.org	vectors + 0x800
-bad:
-	adr	x9, count
-	mov	x10, #0xbad
-	str	x10, [x9]
-	movz	w0, #0x8400, lsl #16
-	add	w0, w0, #8
-	hvc	#0
-	b	bad
+bad:	a64_fail_off count		// a64_guest.inc: 0xbad, PSCI SYSTEM_OFF
 
 	.data
 	.balign	4096

@@ -11,32 +11,17 @@
  * results (at the symbol `results`): [0] interrupts taken, [1] the IDs or'ed together,
  * [2] CNTVCT at the first interrupt, [3] CNTVCT at the last, [4] CNTFRQ_EL0, [5] spurious IARs.
  */
-	.equ	GICD, 0x08000000
-	.equ	GICC, 0x08010000
 	.equ	PERIOD, 62500			// 1 ms at 62.5 MHz
 	.equ	COUNT, 5
 
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	ldr	x0, =stack_top
-	mov	sp, x0
-	adr	x0, vectors
-	msr	vbar_el1, x0
+	a64_entry vectors		// a64_guest.inc: SP, VBAR_EL1
 	isb
 
-	ldr	x1, =GICD
-	mov	w0, #1
-	str	w0, [x1, #0x000]		// GICD_CTLR: enable
-	mov	w0, #(1 << 27)
-	str	w0, [x1, #0x100]		// GICD_ISENABLER0: PPI 27
-	mov	w0, #0xa0
-	strb	w0, [x1, #(0x400 + 27)]		// GICD_IPRIORITYR: byte 27
-	ldr	x1, =GICC
-	mov	w0, #0xf0
-	str	w0, [x1, #0x04]			// GICC_PMR
-	mov	w0, #1
-	str	w0, [x1, #0x00]			// GICC_CTLR: enable
+	a64_gic_timer_irq		// a64_guest.inc: GIC on, PPI 27 enabled
 
 	adr	x20, results
 	str	xzr, [x20]

@@ -21,34 +21,18 @@
  * results: [0] data aborts taken, [1] interrupts taken, [2] aborts with a wrong ESR/FAR,
  * [3] exceptions at a current-EL vector (each stores its ESR in [4] and ELR in [5]).
  */
-	.equ	GICD, 0x08000000
-	.equ	GICC, 0x08010000
 	.equ	PERIOD, 625			// 10 us at 62.5 MHz: 10000 cycles at 1 GHz
 	.equ	FAULTS, 3000
 	.equ	MIN_IRQS, 20
 
-	.include "a64_mmu.inc"
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	ldr	x0, =stack_top
-	mov	sp, x0
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
+	a64_entry vectors		// a64_guest.inc: SP, VBAR_EL1
+	a64_mmu_on l1			// a64_guest.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
-	ldr	x1, =GICD
-	mov	w0, #1
-	str	w0, [x1, #0x000]		// GICD_CTLR: enable
-	mov	w0, #(1 << 27)
-	str	w0, [x1, #0x100]		// GICD_ISENABLER0: PPI 27
-	mov	w0, #0xa0
-	strb	w0, [x1, #(0x400 + 27)]		// GICD_IPRIORITYR: byte 27
-	ldr	x1, =GICC
-	mov	w0, #0xf0
-	str	w0, [x1, #0x04]			// GICC_PMR
-	mov	w0, #1
-	str	w0, [x1, #0x00]			// GICC_CTLR: enable
+	a64_gic_timer_irq		// a64_guest.inc: GIC on, PPI 27 enabled
 
 	adr	x20, results
 	mrs	x0, cntvct_el0
@@ -65,9 +49,7 @@ _start:
 finish:
 	mov	x0, #3
 	msr	cntv_ctl_el0, x0		// IMASK: the PPI drops
-	movz	w0, #0x8400, lsl #16		// PSCI SYSTEM_OFF
-	add	w0, w0, #8
-	hvc	#0
+	a64_system_off			// a64_guest.inc: PSCI SYSTEM_OFF
 1:	b	1b
 
 	.ltorg

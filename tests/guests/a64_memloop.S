@@ -5,11 +5,11 @@
  * Per line: ldr, add, str, add, cmp, b.ne = 6 instructions, 2 memory accesses.
  */
 	.equ	ITERATIONS, 10000
-	.include "a64_mmu.inc"
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
+	a64_mmu_on l1			// a64_guest.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	ldr	x19, =ITERATIONS
 	movz	x20, #0x80c0, lsl #16		// the array, 64 KiB at 0x80c00000
@@ -26,9 +26,7 @@ line:
 	subs	x19, x19, #1
 	b.ne	pass
 
-	movz	w0, #0x8400, lsl #16
-	add	w0, w0, #8
-	hvc	#0
+	a64_system_off			// a64_guest.inc: PSCI SYSTEM_OFF
 1:	b	1b
 	.ltorg
 

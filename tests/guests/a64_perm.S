@@ -23,13 +23,13 @@
  * ran, x2 after the EL0 load, the count of times the instruction after it ran, x0 returned by
  * the function at 0x81200000, and the exception count.
  */
-	.include "a64_mmu.inc"
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
 	adr	x0, vectors
 	msr	vbar_el1, x0
-	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
+	a64_mmu_on l1			// a64_guest.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	adr	x20, final
 	mov	x19, #0
@@ -96,9 +96,7 @@ perm_call:
 	ldr	x10, [x9]
 	stp	x0, x10, [x20, #32]
 
-	movz	w0, #0x8400, lsl #16		// PSCI SYSTEM_OFF
-	add	w0, w0, #8
-	hvc	#0
+	a64_system_off			// a64_guest.inc: PSCI SYSTEM_OFF
 1:	b	1b
 
 xfunc:
@@ -151,14 +149,7 @@ vectors:
 	.org	vectors + 0x480			// 0x480 lower EL, IRQ: must never be reached
 	b	bad
 	.org	vectors + 0x800
-bad:
-	adr	x9, count
-	mov	x10, #0xbad
-	str	x10, [x9]
-	movz	w0, #0x8400, lsl #16
-	add	w0, w0, #8
-	hvc	#0
-	b	bad
+bad:	a64_fail_off count		// a64_guest.inc: 0xbad, PSCI SYSTEM_OFF
 
 	.data
 	.balign	4096

@@ -19,11 +19,11 @@
  *      hardware, still reads 0x1111); TLBI ASIDE1 (ASID 5); read -> 0x2222, no event.
  *      Both reads are stored in `results` after the cycle counts.
  */
-	.include "a64_mmu.inc"
+	.include "a64_guest.inc"
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
-	a64_mmu_on l1			// a64_mmu.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
+	a64_mmu_on l1			// a64_guest.inc: MAIR, TCR (T0SZ 25, 4K), TTBR0 = l1, M|C|I
 
 	/* what lives at the two physical pages, written through the identity map of l2[8]/l2[9] */
 	movz	x1, #0x8100, lsl #16
@@ -95,9 +95,7 @@ _start:
 	ldr	x2, [x10]			// walks l1b: 0x81200000
 	str	x2, [x20], #8
 
-	movz	w0, #0x8400, lsl #16
-	add	w0, w0, #8
-	hvc	#0
+	a64_system_off			// a64_guest.inc: PSCI SYSTEM_OFF
 2:	b	2b
 	.ltorg
 
