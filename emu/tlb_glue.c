@@ -306,8 +306,10 @@ static bool a32_reg_value(Machine *m, unsigned r, uint64_t pc, bool thumb, uint3
 }
 
 /* The bytes [*lo, *lo + *len) that a load/store instruction accesses with the current registers,
- * and whether it writes; false if it is not one mmuscope can place. */
-static bool a32_insn_access(Machine *m, const cs_insn *in, bool thumb, uint32_t *lo, uint32_t *len, bool *write)
+ * whether it writes, and the registers its address comes from (capstone ids, 0 = none); false
+ * if it is not one mmuscope can place. */
+static bool a32_insn_access(Machine *m, const cs_insn *in, bool thumb, uint32_t *lo, uint32_t *len, bool *write,
+                            unsigned addr_regs[2])
 {
     const cs_arm *a = &in->detail->arm;
     const char *mn = in->mnemonic;
@@ -332,7 +334,9 @@ static bool a32_insn_access(Machine *m, const cs_insn *in, bool thumb, uint32_t 
         int first = sp ? 0 : 1;
         if (a->op_count <= first || (!sp && a->operands[0].type != ARM_OP_REG))
             return false;
-        if (!a32_reg_value(m, sp ? ARM_REG_SP : (unsigned)a->operands[0].reg, in->address, thumb, &base))
+        addr_regs[0] = sp ? ARM_REG_SP : (unsigned)a->operands[0].reg;
+        addr_regs[1] = 0;
+        if (!a32_reg_value(m, addr_regs[0], in->address, thumb, &base))
             return false;
         uint32_t total = 0;
         for (int i = first; i < a->op_count; i++)
@@ -356,6 +360,8 @@ static bool a32_insn_access(Machine *m, const cs_insn *in, bool thumb, uint32_t 
     if (mi < 0)
         return false;
     const arm_op_mem *mem = &a->operands[mi].mem;
+    addr_regs[0] = mem->base;
+    addr_regs[1] = mem->index;
     if (!a32_reg_value(m, mem->base, in->address, thumb, &base))
         return false;
     uint32_t addr = base;
@@ -390,25 +396,6 @@ static bool a32_insn_access(Machine *m, const cs_insn *in, bool thumb, uint32_t 
     return true;
 }
 
-/* The registers an A32/T32 load/store computes its address from (capstone ids, 0 = none). */
-static void a32_addr_regs(const cs_insn *in, unsigned r[2])
-{
-    const cs_arm *a = &in->detail->arm;
-    r[0] = r[1] = 0;
-    if (in->id == ARM_INS_PUSH || in->id == ARM_INS_POP || in->id == ARM_INS_VPUSH || in->id == ARM_INS_VPOP) {
-        r[0] = ARM_REG_SP;
-        return;
-    }
-    for (int i = 0; i < a->op_count; i++)
-        if (a->operands[i].type == ARM_OP_MEM) {
-            r[0] = a->operands[i].mem.base;
-            r[1] = a->operands[i].mem.index;
-            return;
-        }
-    if (a->op_count && a->operands[0].type == ARM_OP_REG)
-        r[0] = (unsigned)a->operands[0].reg; /* LDM/STM: the base */
-}
-
 /* AArch32: the instruction of the running block that made the access (va, size, write). Unicorn
  * 2.0.1 does not update the PC before an A32/T32 load or store (measured: the memory hook reads
  * the block's first address), so it is found by decoding the block. Candidates: the loads/stores
@@ -431,22 +418,25 @@ static bool a32_access_pc(Machine *m, uint64_t va, bool write, uint64_t *pc)
     cs_insn *in;
     size_t n = cs_disasm(h, code, b->size, b->va, 0, &in);
     size_t first = SIZE_MAX, last = 0;
+    unsigned ar[2] = {0, 0}; /* the first candidate's address registers */
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
         uint32_t lo, len;
         bool w;
+        unsigned regs[2];
         if (in[i].id == ARM_INS_IT)
             ok = false;
-        else if (a32_insn_access(m, &in[i], b->thumb, &lo, &len, &w) && w == write && (uint32_t)va - lo < len) {
-            if (first == SIZE_MAX)
+        else if (a32_insn_access(m, &in[i], b->thumb, &lo, &len, &w, regs) && w == write && (uint32_t)va - lo < len) {
+            if (first == SIZE_MAX) {
                 first = i;
+                ar[0] = regs[0];
+                ar[1] = regs[1];
+            }
             last = i;
         }
     }
     ok = ok && first != SIZE_MAX;
     if (ok && last > first) {
-        unsigned ar[2];
-        a32_addr_regs(&in[first], ar);
         for (size_t k = first; k < last && ok; k++) {
             cs_regs rd, wr;
             uint8_t nrd, nwr;
